@@ -1,0 +1,65 @@
+"""marsad (مرصد): an Arabic-first, multilingual news-story engine.
+
+    >>> import marsad
+    >>> a, b = marsad.clean("page1.txt"), marsad.clean("page2.txt")   # doctest: +SKIP
+    >>> marsad.compare(a[0], b[0]).as_dict()["scores"]["overall"]      # doctest: +SKIP
+
+The functions here use one shared default :class:`Engine` (real models, loaded on first use);
+build your own ``Engine(Settings(...))`` to choose models or limits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from marsad.engine import Engine
+from marsad.errors import InputError, MarsadError
+from marsad.models import Analysed, Article, Comparison, Dimension, RawPage
+from marsad.settings import Settings
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = ["Analysed", "Article", "Comparison", "Dimension", "Engine", "InputError", "MarsadError", "RawPage", "Settings", "clean", "compare", "default_engine"]
+__version__ = "0.1.0"
+
+_engine: Engine | None = None
+
+
+def default_engine() -> Engine:
+    """The engine behind :func:`clean` and :func:`compare`, created on first use."""
+    global _engine
+    if _engine is None:
+        _engine = Engine()
+    return _engine
+
+
+def clean(path_or_text: str | os.PathLike) -> list[Article]:
+    """Clean a page file, a folder of pages, or a page's text.
+
+    A string that names an existing file or folder is read from disk; any other string is
+    cleaned as the text of one page.
+
+    Raises:
+        InputError: a single file or text that cannot be cleaned. (In a folder, bad files are
+            skipped and logged, so one bad page does not lose the rest.)
+    """
+    engine = default_engine()
+    if isinstance(path_or_text, os.PathLike) or (isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).exists()):
+        path = Path(path_or_text)
+        articles: list[Article] = []
+        for item in engine.clean_paths([path]):
+            if isinstance(item, InputError):
+                if path.is_file():
+                    raise item
+                logging.getLogger(__name__).warning("%s", item)
+            else:
+                articles.append(item)
+        return articles
+    return engine.clean_text(str(path_or_text))
+
+
+def compare(a: Article | Analysed, b: Article | Analysed) -> Comparison:
+    """Judge how similar two articles are on the seven SemEval-2022 Task 8 dimensions, with evidence."""
+    return default_engine().compare(a, b)

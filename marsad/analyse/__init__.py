@@ -1,0 +1,87 @@
+"""Analyse: an :class:`~marsad.models.Article` in, :class:`~marsad.models.Analysed` out.
+
+Steps, in order: units (title, paragraphs) → language → sentences → entities, dates,
+quantities → sentence and document vectors. Every later stage reads the result, never the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from marsad.analyse.dates import find_dates
+from marsad.analyse.entities import EntityFinder, skeleton
+from marsad.analyse.gazetteer import Gazetteer
+from marsad.analyse.language import LanguageIdentifier
+from marsad.analyse.normalise import normalise, normalise_with_offsets
+from marsad.analyse.numbers import find_quantities
+from marsad.analyse.sentences import split_sentences
+from marsad.encoders.base import Encoder
+from marsad.models import Analysed, Analysis, Article, DateMention, Quantity, Span
+
+
+def units_of(article: Article) -> list[tuple[str, str]]:
+    """The article's text units: ``("title", …)`` then ``("p0", …)``, ``("p1", …)``."""
+    units = [("title", article.title)] if article.title else []
+    units += [(f"p{index}", paragraph) for index, paragraph in enumerate(article.paragraphs)]
+    return units
+
+
+class Analyser:
+    """Runs the analysis steps with the models it is given (built once, reused for every article)."""
+
+    def __init__(self, encoder: Encoder, gazetteer: Gazetteer, languages: LanguageIdentifier):
+        self.encoder = encoder
+        self.gazetteer = gazetteer
+        self.languages = languages
+        self.entities = EntityFinder(gazetteer)
+
+    def analyse(self, article: Article) -> Analysed:
+        units = units_of(article)
+        language = article.language or self.languages.detect(article.text or article.title or "")
+        if language != article.language:
+            article = replace(article, language=language)
+        sentences = tuple(sentence for unit, text in units for sentence in split_sentences(unit, text))
+        entities = self.entities.find(units, sentences, language)
+        dates, quantities = [], []
+        for unit, text in units:
+            unit_dates = find_dates(text)
+            for value, start, end in unit_dates:
+                dates.append(DateMention(value, text[start:end], Span(unit, start, end), _sentence_index(sentences, unit, start)))
+            for value, unit_key, start, end in find_quantities(text, skip=[(s, e) for _, s, e in unit_dates]):
+                quantities.append(Quantity(value, unit_key, text[start:end], Span(unit, start, end), _sentence_index(sentences, unit, start)))
+        # A month name is not a place ("آب" is August, and a town in Yemen): dates win.
+        date_spans = [(d.span.unit, d.span.start, d.span.end) for d in dates]
+        entities = tuple(e for e in entities if not any(u == e.span.unit and s < e.span.end and e.span.start < t for u, s, t in date_spans))
+        vectors = self.encoder.encode([sentence.text for sentence in sentences]) if sentences else np.zeros((0, self.encoder.dim), np.float32)
+        title_rows = [i for i, sentence in enumerate(sentences) if sentence.span.unit == "title"]
+        analysis = Analysis(
+            language=language,
+            sentences=sentences,
+            entities=entities,
+            dates=tuple(dates),
+            quantities=tuple(quantities),
+            sentence_vectors=vectors,
+            document_vector=_mean_direction(vectors),
+            title_vector=_mean_direction(vectors[title_rows]) if title_rows else None,
+        )
+        return Analysed(article, analysis)
+
+
+def _mean_direction(vectors: np.ndarray) -> np.ndarray:
+    if len(vectors) == 0:
+        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else 0, np.float32)
+    mean = vectors.mean(axis=0)
+    norm = np.linalg.norm(mean)
+    return (mean / norm).astype(np.float32) if norm else mean.astype(np.float32)
+
+
+def _sentence_index(sentences, unit: str, offset: int) -> int:
+    for index, sentence in enumerate(sentences):
+        if sentence.span.unit == unit and sentence.span.start <= offset < sentence.span.end:
+            return index
+    return -1
+
+
+__all__ = ["Analyser", "Gazetteer", "LanguageIdentifier", "normalise", "normalise_with_offsets", "skeleton", "units_of"]

@@ -1,0 +1,38 @@
+"""Clean: a :class:`~marsad.models.RawPage` in, an :class:`~marsad.models.Article` out.
+
+One cleaner per page format; :func:`clean_page` picks it from ``page.format``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from marsad.clean.text_dump import clean_text_dump
+from marsad.errors import InputError
+from marsad.models import Article, RawPage
+
+
+def clean_page(page: RawPage, is_place: Callable[[str], bool] = lambda _: False) -> Article:
+    """Clean one page with the cleaner for its format.
+
+    Args:
+        page: a decoded page.
+        is_place: tells whether a word names a place (used to confirm datelines).
+
+    Raises:
+        InputError: the format has no cleaner, or the page has no article text.
+    """
+    if page.format == "text":
+        article = clean_text_dump(page, is_place)
+    elif page.format == "html":
+        from marsad.clean.html import clean_html  # the HTML cleaner and its parser load only when needed
+
+        article = clean_html(page, is_place)
+    else:
+        raise InputError(page.source, f"no cleaner for format {page.format!r}")
+    if not article.paragraphs:
+        raise InputError(page.source, "no article text found", "is this a news page?")
+    return article
+
+
+__all__ = ["clean_page", "clean_text_dump"]

@@ -1,0 +1,121 @@
+"""The ``marsad`` command: a thin layer over :class:`marsad.engine.Engine`.
+
+Commands: ``clean``, ``compare``, ``demo``. Library errors become one line on stderr and an
+exit code; the library itself never prints.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from marsad.cli._output import print_json_line, render_article, render_comparison, stderr_console, stdout_console
+from marsad.engine import Engine
+from marsad.errors import InputError, MarsadError
+from marsad.models import Article
+from marsad.settings import ENCODERS, Settings
+
+encoder_option = click.option(
+    "--encoder",
+    type=click.Choice(ENCODERS),
+    default="e5",
+    show_default=True,
+    help="Sentence encoder: e5 (multilingual-e5-small, the real model) or hashing (a test stand-in).",
+)
+
+
+def _engine(encoder: str) -> Engine:
+    return Engine(Settings(encoder=encoder))
+
+
+def _report(error: InputError) -> None:
+    stderr_console().print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="marsad")
+def cli() -> None:
+    """marsad (مرصد): clean news pages, judge article pairs, group stories."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines: one object per article.")
+@encoder_option
+def clean(paths: tuple[Path, ...], as_json: bool, encoder: str) -> None:
+    """Clean page files or folders of them: body paragraphs, title, dateline, agency, captions.
+
+    A file that cannot be read gets one line on stderr; the others are still cleaned, and the
+    exit code is 1 when any input failed.
+    """
+    engine = _engine(encoder)
+    console = stdout_console()
+    failed = 0
+    for item in engine.clean_paths(paths):
+        if isinstance(item, InputError):
+            failed += 1
+            _report(item)
+        elif as_json:
+            print_json_line(item.as_dict())
+        else:
+            render_article(console, item)
+    sys.exit(1 if failed else 0)
+
+
+def _one_article(engine: Engine, path: Path) -> Article:
+    results = list(engine.clean_paths([path]))
+    articles = [item for item in results if isinstance(item, Article)]
+    for item in results:
+        if isinstance(item, InputError):
+            _report(item)
+    if len(articles) != 1:
+        raise click.ClickException(f"{path}: expected one article, found {len(articles)}")
+    return articles[0]
+
+
+@cli.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: scores and evidence.")
+@encoder_option
+def compare(a: Path, b: Path, as_json: bool, encoder: str) -> None:
+    """Judge how similar two articles are on the seven SemEval-2022 Task 8 dimensions (1 = very similar … 4 = unrelated)."""
+    engine = _engine(encoder)
+    article_a, article_b = _one_article(engine, a), _one_article(engine, b)
+    try:
+        comparison = engine.compare(article_a, article_b)
+    except MarsadError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        print_json_line(comparison.as_dict())
+    else:
+        render_comparison(stdout_console(), article_a, article_b, comparison)
+
+
+@cli.command()
+@encoder_option
+def demo(encoder: str) -> None:
+    """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them."""
+    engine = _engine(encoder)
+    console = stdout_console()
+    samples = resources.files("marsad").joinpath("samples")
+    names = ["000_ce9a9260fbf79b5c.txt", "001_c27c747781909a83.txt", "unrelated_ar.txt"]
+    with resources.as_file(samples) as folder:
+        articles = [_one_article(engine, Path(folder) / name) for name in names]
+    console.rule("[bold]1. clean: two Arabic pages about one event[/bold]")
+    for article in articles[:2]:
+        render_article(console, article)
+    console.rule("[bold]2. compare: the same event told by two outlets[/bold]")
+    analysed = [engine.analyse(article) for article in articles]
+    render_comparison(console, articles[0], articles[1], engine.compare(analysed[0], analysed[1]))
+    console.rule("[bold]3. compare: a different event[/bold]")
+    different = engine.compare(analysed[0], analysed[2])
+    console.print(f"{articles[0].title}\n  vs {articles[2].title}")
+    console.print({dimension.value: score for dimension, score in different.scores.items()})
+
+
+def main() -> None:
+    cli(prog_name="marsad")

