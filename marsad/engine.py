@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from marsad.analyse import Analyser
@@ -37,6 +38,7 @@ class Engine:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
         self._gazetteer: Gazetteer | None = None
+        self._languages: LanguageIdentifier | None = None
         self._analyser: Analyser | None = None
 
     @property
@@ -46,18 +48,23 @@ class Engine:
         return self._gazetteer
 
     @property
+    def languages(self) -> LanguageIdentifier:
+        if self._languages is None:
+            self._languages = LanguageIdentifier(self.settings.languages)
+        return self._languages
+
+    @property
     def analyser(self) -> Analyser:
+        # The encoder loads here, not for cleaning: `marsad clean` never needs it.
         if self._analyser is None:
-            self._analyser = Analyser(load_encoder(self.settings.encoder), self.gazetteer, LanguageIdentifier(self.settings.languages))
+            self._analyser = Analyser(load_encoder(self.settings.encoder), self.gazetteer, self.languages)
         return self._analyser
 
     # -- clean ------------------------------------------------------------------------------
     def clean_page(self, page: RawPage) -> Article:
         article = clean_page(page, self.gazetteer.is_place)
         if article.language is None:
-            from dataclasses import replace
-
-            article = replace(article, language=self.analyser.languages.detect(article.text))
+            article = replace(article, language=self.languages.detect(article.text))
         return article
 
     def clean_paths(self, paths: Iterable[str | Path]) -> Iterator[Article | InputError]:
