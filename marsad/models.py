@@ -42,7 +42,9 @@ class RawPage:
         source: where it came from (a path, or ``"<text>"`` for a string).
         text: the decoded text.
         encoding: the encoding the bytes were decoded with.
-        format: ``"text"`` for a plain-text dump (other readers add their own).
+        format: ``"text"`` (a plain-text page dump), ``"html"``, or ``"plain"`` (already-clean
+            text from a feed, with its title and date given alongside).
+        url, title, published: what the source says of the page, when it says it.
     """
 
     source: str
@@ -50,6 +52,8 @@ class RawPage:
     encoding: str = "utf-8"
     format: str = "text"
     url: str | None = None
+    title: str | None = None  # headline given by the source (JSON Lines "plain" records)
+    published: str | None = None  # date given by the source, as written; the cleaner makes it ISO
 
 
 @dataclass(frozen=True)

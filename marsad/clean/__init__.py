@@ -28,6 +28,10 @@ def clean_page(page: RawPage, is_place: Callable[[str], bool] = lambda _: False)
         from marsad.clean.html import clean_html  # the HTML cleaner and its parser load only when needed
 
         article = clean_html(page, is_place)
+    elif page.format == "plain":
+        from marsad.clean.plain import clean_plain  # already-clean text with title/date from a feed
+
+        article = clean_plain(page, is_place)
     else:
         raise InputError(page.source, f"no cleaner for format {page.format!r}")
     if not article.paragraphs:

@@ -1,18 +1,44 @@
-"""Readers: paths (files or folders) to :class:`RawPage` objects, one bad file never stopping the rest."""
+"""Readers: paths (files, folders, globs, ``-`` for stdin) to :class:`RawPage` objects.
+
+:func:`read_paths` is the one entry point. Each file's format is read from its content
+(:func:`~marsad.ingest.sniff.detect_format`), ``.gz`` files are decompressed on the way, and the
+file goes to its reader:
+
+    HTML page   one ``html`` page
+    text dump   one ``text`` page
+    WARC        one ``html`` page per HTML response record  (marsad.ingest.warc)
+    JSON Lines  one page per record                          (marsad.ingest.jsonl)
+
+One bad file, record or line never stops the rest: its :class:`InputError` is yielded in its place.
+"""
 
 from __future__ import annotations
 
+import glob
+import gzip
+import io
 import os
+import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from marsad.errors import InputError, TooLarge
+from marsad.errors import InputError, MalformedInput, TooLarge
 from marsad.ingest.decode import decode_bytes
+from marsad.ingest.jsonl import JsonFields, read_jsonl
+from marsad.ingest.sniff import GZIP_MAGIC, HEAD_BYTES, Format, decode_html, detect_format, gunzip_head
+from marsad.ingest.warc import read_warc
 from marsad.models import RawPage
 from marsad.settings import Settings
 
+STDIN = "-"
+
 # Files in a folder that are never pages.
-_SKIPPED_SUFFIXES = {".md", ".json", ".py", ".pyc", ".png", ".jpg", ".jpeg", ".gif", ".css", ".js"}
+_SKIPPED_SUFFIXES = {".md", ".json", ".py", ".pyc", ".png", ".jpg", ".jpeg", ".gif", ".css", ".js", ".cdx", ".idx"}
+_GLOB_CHARS = ("*", "?", "[")
+# Errors a damaged gzip stream raises while it is read.
+_GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
 def iter_files(path: str | os.PathLike) -> Iterator[Path]:
@@ -21,45 +47,177 @@ def iter_files(path: str | os.PathLike) -> Iterator[Path]:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                if child.suffix.lower() not in _SKIPPED_SUFFIXES:
+                if _page_suffix(child) not in _SKIPPED_SUFFIXES:
                     yield child
     else:
         yield path
 
 
+def _page_suffix(path: Path) -> str:
+    """The suffix that tells what a file is, looking through ``.gz`` (``a.json.gz`` → ``.json``)."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
 def read_path(path: str | os.PathLike, settings: Settings | None = None) -> RawPage:
-    """Read one file as a page.
+    """Read one file that holds one page (HTML or a text dump, maybe gzipped).
+
+    Args:
+        path: the file.
+        settings: ``max_page_bytes`` limits the page.
+
+    Returns:
+        The page.
 
     Raises:
-        InputError: missing, unreadable, empty, binary, too large or undecodable.
+        InputError: missing, unreadable, empty, binary, too large or undecodable; or the file is
+            an archive or feed of many pages (read those with :func:`read_paths`).
+    """
+    items = list(_read_file(Path(path), settings or Settings()))
+    if len(items) == 1 and isinstance(items[0], RawPage) and items[0].source == str(path):
+        return items[0]
+    for item in items:
+        if isinstance(item, InputError) and item.source == str(path):
+            raise item
+    raise InputError(str(path), f"holds {len(items)} records, not one page", "read it with read_paths")
+
+
+def read_paths(
+    paths: Iterable[str | os.PathLike], settings: Settings | None = None, json_fields: JsonFields | None = None
+) -> Iterator[RawPage | InputError]:
+    """Every page under ``paths``; a file, record or line that cannot be read yields its error instead.
+
+    Args:
+        paths: files, folders (read recursively in sorted order), glob patterns, or ``-`` for stdin.
+        settings: ``max_page_bytes`` limits each page (each record of a WARC or JSON Lines file).
+        json_fields: field names for JSON Lines records.
+
+    Returns:
+        An iterator of :class:`RawPage` and :class:`InputError`; it never raises InputError.
     """
     settings = settings or Settings()
-    source = str(path)
-    try:
-        size = os.path.getsize(path)
-    except FileNotFoundError:
-        raise InputError(source, "no such file") from None
-    except OSError as error:
-        raise InputError(source, "cannot read", error.strerror) from None
-    if size > settings.max_page_bytes:
-        raise TooLarge(source, f"file is {size:,} bytes, over the {settings.max_page_bytes:,}-byte page limit", "raise max_page_bytes to read it")
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(source, "cannot read", error.strerror) from None
-    text, encoding = decode_bytes(data, source)
-    return RawPage(source=source, text=text, encoding=encoding, format="text")
-
-
-def read_paths(paths: Iterable[str | os.PathLike], settings: Settings | None = None) -> Iterator[RawPage | InputError]:
-    """Every page under ``paths``; a file that cannot be read yields its :class:`InputError` instead."""
-    settings = settings or Settings()
     for path in paths:
-        if not os.path.exists(path):
+        if str(path) == STDIN:
+            yield from _read_stream(sys.stdin.buffer, "<stdin>", "", settings, json_fields)
+            continue
+        matches = _expand(path)
+        if not matches:
             yield InputError(str(path), "no such file or folder")
             continue
-        for file in iter_files(path):
-            try:
-                yield read_path(file, settings)
-            except InputError as error:
-                yield error
+        for match in matches:
+            for file in iter_files(match):
+                yield from _read_file(file, settings, json_fields)
+
+
+def _expand(path: str | os.PathLike) -> list[str | os.PathLike]:
+    """The path itself when it exists, else the files its glob pattern matches (sorted)."""
+    if os.path.exists(path):
+        return [path]
+    text = str(path)
+    if any(char in text for char in _GLOB_CHARS):
+        return sorted(glob.glob(text, recursive=True))
+    return []
+
+
+def _read_file(file: Path, settings: Settings, json_fields: JsonFields | None = None) -> Iterator[RawPage | InputError]:
+    source = str(file)
+    try:
+        handle = open(file, "rb")  # noqa: SIM115 - closed below, after the generator has read it
+    except FileNotFoundError:
+        yield InputError(source, "no such file")
+        return
+    except OSError as error:
+        yield InputError(source, "cannot read", error.strerror)
+        return
+    with handle:
+        name = file.name[:-3] if file.name.lower().endswith(".gz") else file.name
+        yield from _read_stream(handle, source, name, settings, json_fields, size=_size(file))
+
+
+def _size(file: Path) -> int | None:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return None
+
+
+def _read_stream(
+    raw: BinaryIO, source: str, name: str, settings: Settings, json_fields: JsonFields | None, size: int | None = None
+) -> Iterator[RawPage | InputError]:
+    """Detect the format of one stream (a file or stdin) and hand it to its reader."""
+    try:
+        head = raw.read(HEAD_BYTES)
+    except OSError as error:
+        yield InputError(source, "cannot read", error.strerror)
+        return
+    compressed = head.startswith(GZIP_MAGIC)
+    plain_head = gunzip_head(head) if compressed else head
+    if compressed and not plain_head:
+        yield MalformedInput(source, "corrupt gzip data", "the file starts like gzip but does not decompress")
+        return
+    page_format = detect_format(plain_head, name)
+    stream: BinaryIO = io.BufferedReader(_Prefixed(head, raw), buffer_size=HEAD_BYTES)
+    if page_format is Format.WARC:
+        # warcio decompresses gzip members itself, record by record.
+        yield from read_warc(stream, source, settings)
+        return
+    if compressed:
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")
+    if page_format is Format.JSONL:
+        try:
+            yield from read_jsonl(stream, source, settings, json_fields)
+        except _GZIP_ERRORS as error:
+            yield MalformedInput(source, "truncated or corrupt gzip data", str(error) or type(error).__name__)
+        return
+    # One page: HTML or a text dump. A plain file's size is known before reading it.
+    if not compressed and size is not None and size > settings.max_page_bytes:
+        yield _too_large(source, size, settings)
+        return
+    try:
+        data = stream.read(settings.max_page_bytes + 1)
+    except _GZIP_ERRORS as error:
+        yield MalformedInput(source, "truncated or corrupt gzip data", str(error) or type(error).__name__)
+        return
+    except OSError as error:
+        yield InputError(source, "cannot read", error.strerror)
+        return
+    if len(data) > settings.max_page_bytes:
+        yield _too_large(source, size if not compressed and size else None, settings)
+        return
+    try:
+        if page_format is Format.HTML:
+            text, encoding = decode_html(data, source)
+            yield RawPage(source=source, text=text, encoding=encoding, format="html")
+        else:
+            text, encoding = decode_bytes(data, source)
+            yield RawPage(source=source, text=text, encoding=encoding, format="text")
+    except InputError as error:
+        yield error
+
+
+def _too_large(source: str, size: int | None, settings: Settings) -> TooLarge:
+    what = f"file is {size:,} bytes" if size else "page is larger"
+    return TooLarge(source, f"{what}, over the {settings.max_page_bytes:,}-byte page limit", "raise max_page_bytes to read it")
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream whose first bytes were already read (to detect its format), put back in front."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
