@@ -69,3 +69,17 @@ def caption_credit(caption: str) -> str | None:
     if match is None:
         return None
     return agency_name(match["paren"] or match["dash"] or "")
+
+
+def take_dateline(paragraphs: list[str], is_place) -> tuple[str | None, str | None, list[str]]:
+    """Take a dateline off the first of ``paragraphs`` (dropping that paragraph if it was nothing else).
+
+    Returns:
+        ``(dateline, agency, paragraphs)``; the list is a new one, the argument is left alone.
+    """
+    if not paragraphs:
+        return None, None, []
+    dateline, agency, rest = split_dateline(paragraphs[0], is_place)
+    if dateline is None:
+        return None, None, list(paragraphs)
+    return dateline, agency, ([rest] if rest else []) + list(paragraphs[1:])

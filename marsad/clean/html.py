@@ -26,7 +26,7 @@ from trafilatura import bare_extraction, load_html
 
 from marsad.analyse.dates import parse_date_line
 from marsad.analyse.normalise import normalise
-from marsad.clean.fields import caption_credit, source_line_agency, split_dateline
+from marsad.clean.fields import caption_credit, source_line_agency, take_dateline
 from marsad.clean.html_meta import read_meta
 from marsad.clean.phrases import CHROME, COOKIE, END_OF_BODY, READ_ALSO
 from marsad.errors import InputError
@@ -114,13 +114,7 @@ def clean_html(page: RawPage, is_place: Callable[[str], bool] = lambda _: False)
 
     captions = meta.captions
     body, source_agency = _trim(lines, meta.title, captions)
-    dateline = agency = None
-    if body:
-        dateline, agency, rest = split_dateline(body[0], is_place)
-        if dateline and rest:
-            body[0] = rest
-        elif dateline:
-            body.pop(0)
+    dateline, agency, body = take_dateline(body, is_place)
     return Article(
         source=page.source,
         url=page.url or meta.url,

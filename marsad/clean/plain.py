@@ -13,7 +13,7 @@ from collections.abc import Callable
 import regex
 
 from marsad.analyse.dates import find_dates
-from marsad.clean.fields import split_dateline
+from marsad.clean.fields import take_dateline
 from marsad.models import Article, RawPage
 
 _BLANK_LINE = regex.compile(r"\n\s*\n")
@@ -23,29 +23,18 @@ def clean_plain(page: RawPage, is_place: Callable[[str], bool] = lambda _: False
     """Clean one ``plain`` page: clean article text, with title and date from the record.
 
     Args:
-        page: the page; its title and date are ``page.title`` and ``page.published`` when
-            :class:`RawPage` has those fields, else the first line of ``page.text`` is the title.
+        page: the page; its title and date are ``page.title`` and ``page.published``.
         is_place: tells whether a word names a place (confirms a dateline).
 
     Returns:
         The :class:`Article`.
     """
     text = page.text.strip()
-    if hasattr(page, "title"):
-        title = page.title
-        published = _iso_date(getattr(page, "published", None))
-    else:
-        title, _, text = text.partition("\n")
-        published = None
+    title = page.title
+    published = _iso_date(page.published)
     blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.splitlines()
     paragraphs = [" ".join(block.split()) for block in blocks if block.strip()]
-    dateline = agency = None
-    if paragraphs:
-        dateline, agency, rest = split_dateline(paragraphs[0], is_place)
-        if dateline and rest:
-            paragraphs[0] = rest
-        elif dateline:
-            paragraphs.pop(0)
+    dateline, agency, paragraphs = take_dateline(paragraphs, is_place)
     return Article(
         source=page.source,
         url=page.url,

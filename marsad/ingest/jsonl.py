@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from marsad.errors import EmptyInput, InputError, MalformedInput, TooLarge, UndecodableInput
@@ -104,8 +104,9 @@ def _record_page(line: bytes, where: str, names: JsonFields) -> RawPage:
     if html and html.strip():
         return RawPage(source=where, text=html, encoding="utf-8", format="html", url=url)
     if body and body.strip():
-        if title or (date and _page_has_metadata()):
-            return _plain_page(where, body, url, title, date)
+        if title or date:
+            # Already-clean text from a scraper, its headline and date in their own fields.
+            return RawPage(source=where, text=body, encoding="utf-8", format="plain", url=url, title=title, published=date)
         return RawPage(source=where, text=body, encoding="utf-8", format="text", url=url)
     raise EmptyInput(where, f"no {names.html!r} or {names.text!r} field with content", "set the JSON field names if the file uses others")
 
@@ -125,22 +126,3 @@ def _string(record: dict[str, Any], name: str, where: str) -> str | None:
     if not isinstance(value, str):
         raise MalformedInput(where, f"field {name!r} is a JSON {type(value).__name__}, not a string")
     return value
-
-
-def _plain_page(where: str, body: str, url: str | None, title: str | None, date: str | None) -> RawPage:
-    """Already-clean text with its metadata.
-
-    Note:
-        ``title`` and ``published`` travel on the page when :class:`RawPage` has those fields.
-        Until it does, the title is kept as the first line of the text, where the ``plain``
-        cleaner then looks for it (and the date is not carried).
-    """
-    if _page_has_metadata():
-        return RawPage(source=where, text=body, encoding="utf-8", format="plain", url=url, title=title, published=date)  # type: ignore[call-arg]
-    return RawPage(source=where, text=f"{title}\n\n{body}", encoding="utf-8", format="plain", url=url)
-
-
-def _page_has_metadata() -> bool:
-    """Whether RawPage carries title and published (checked per call: no import-time state)."""
-    names = {field.name for field in fields(RawPage)}
-    return "title" in names and "published" in names
