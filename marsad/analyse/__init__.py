@@ -38,6 +38,30 @@ class Analyser:
         self.entities = EntityFinder(gazetteer)
 
     def analyse(self, article: Article) -> Analysed:
+        return self.analyse_many([article])[0]
+
+    def analyse_many(self, articles: list[Article]) -> list[Analysed]:
+        """Analyse several articles with one encoder call: batching amortises the model's cost."""
+        prepared = [self._prepare(article) for article in articles]
+        texts = [sentence.text for _, sentences, _ in prepared for sentence in sentences]
+        vectors = self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), np.float32)
+        results, row = [], 0
+        for article, sentences, parts in prepared:
+            own = vectors[row : row + len(sentences)]
+            row += len(sentences)
+            title_rows = [i for i, sentence in enumerate(sentences) if sentence.span.unit == "title"]
+            analysis = Analysis(
+                sentences=sentences,
+                sentence_vectors=own,
+                document_vector=_mean_direction(own),
+                title_vector=_mean_direction(own[title_rows]) if title_rows else None,
+                **parts,
+            )
+            results.append(Analysed(article, analysis))
+        return results
+
+    def _prepare(self, article: Article):
+        """Everything but the vectors: (article with language, sentences, other Analysis fields)."""
         units = units_of(article)
         language = article.language or self.languages.detect(article.text or article.title or "")
         if language != article.language:
@@ -54,19 +78,7 @@ class Analyser:
         # A month name is not a place ("آب" is August, and a town in Yemen): dates win.
         date_spans = [(d.span.unit, d.span.start, d.span.end) for d in dates]
         entities = tuple(e for e in entities if not any(u == e.span.unit and s < e.span.end and e.span.start < t for u, s, t in date_spans))
-        vectors = self.encoder.encode([sentence.text for sentence in sentences]) if sentences else np.zeros((0, self.encoder.dim), np.float32)
-        title_rows = [i for i, sentence in enumerate(sentences) if sentence.span.unit == "title"]
-        analysis = Analysis(
-            language=language,
-            sentences=sentences,
-            entities=entities,
-            dates=tuple(dates),
-            quantities=tuple(quantities),
-            sentence_vectors=vectors,
-            document_vector=_mean_direction(vectors),
-            title_vector=_mean_direction(vectors[title_rows]) if title_rows else None,
-        )
-        return Analysed(article, analysis)
+        return article, sentences, {"language": language, "entities": entities, "dates": tuple(dates), "quantities": tuple(quantities)}
 
 
 def _mean_direction(vectors: np.ndarray) -> np.ndarray:

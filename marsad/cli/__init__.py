@@ -21,9 +21,9 @@ from marsad.settings import ENCODERS, Settings
 encoder_option = click.option(
     "--encoder",
     type=click.Choice(ENCODERS),
-    default="e5",
+    default="use",
     show_default=True,
-    help="Sentence encoder: e5 (multilingual-e5-small, the real model) or hashing (a test stand-in).",
+    help="Sentence encoder: use (Universal Sentence Encoder multilingual v3, fast), e5 (multilingual-e5-small, slower) or hashing (a test stand-in).",
 )
 
 

@@ -1,6 +1,8 @@
 """Encoders: texts to vectors, behind one small interface (:class:`Encoder`).
 
-``e5`` is the real multilingual model; ``hashing`` a deterministic stand-in for unit tests.
+``use`` (Universal Sentence Encoder multilingual v3, the default, fast) and ``e5``
+(multilingual-e5-small, slower) are real multilingual models; ``hashing`` is a deterministic
+stand-in for unit tests.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from marsad.errors import ConfigError
 
 
 def load_encoder(name: str) -> Encoder:
-    """The encoder called ``name`` (``"e5"`` or ``"hashing"``)."""
+    """The encoder called ``name`` (``"use"``, ``"e5"`` or ``"hashing"``)."""
+    if name == "use":
+        from marsad.encoders.use import UseEncoder
+
+        return UseEncoder()
     if name == "e5":
         from marsad.encoders.e5 import E5Encoder
 
@@ -19,7 +25,7 @@ def load_encoder(name: str) -> Encoder:
         from marsad.encoders.hashing import HashingEncoder
 
         return HashingEncoder()
-    raise ConfigError(f"unknown encoder {name!r} (choose e5 or hashing)")
+    raise ConfigError(f"unknown encoder {name!r} (choose use, e5 or hashing)")
 
 
 __all__ = ["Encoder", "load_encoder"]
