@@ -54,6 +54,7 @@ class RawPage:
     url: str | None = None
     title: str | None = None  # headline given by the source (JSON Lines "plain" records)
     published: str | None = None  # date given by the source, as written; the cleaner makes it ISO
+    outlet: str | None = None  # the outlet's name when the user or the feed says it
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Article:
     language: str | None = None  # ISO 639-1
     captions: tuple[str, ...] = ()
     url: str | None = None
+    author: str | None = None  # byline
+    outlet: str | None = None  # who published it: given name, the site's own name, or the URL host
 
     @property
     def id(self) -> str:
@@ -88,7 +91,9 @@ class Article:
             "id": self.id,
             "source": self.source,
             "url": self.url,
+            "outlet": self.outlet,
             "title": self.title,
+            "author": self.author,
             "dateline": self.dateline,
             "agency": self.agency,
             "published": self.published,

@@ -6,6 +6,8 @@ One cleaner per page format; :func:`clean_page` picks it from ``page.format``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from urllib.parse import urlsplit
 
 from marsad.clean.text_dump import clean_text_dump
 from marsad.errors import InputError
@@ -36,7 +38,21 @@ def clean_page(page: RawPage, is_place: Callable[[str], bool] = lambda _: False)
         raise InputError(page.source, f"no cleaner for format {page.format!r}")
     if not article.paragraphs:
         raise InputError(page.source, "no article text found", "is this a news page?")
-    return article
+    outlet = page.outlet or article.outlet or url_host(article.url or page.url)
+    return replace(article, outlet=outlet) if outlet != article.outlet else article
 
 
-__all__ = ["clean_page", "clean_text_dump"]
+def url_host(url: str | None) -> str | None:
+    """The host of a page address without ``www.``: ``https://www.reuters.com/x`` → ``reuters.com``."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "://" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+__all__ = ["clean_page", "clean_text_dump", "url_host"]

@@ -124,6 +124,8 @@ def clean_html(page: RawPage, is_place: Callable[[str], bool] = lambda _: False)
         agency=source_agency or agency,
         published=meta.published or _published_in(lines),
         captions=captions,
+        author=meta.author,
+        outlet=meta.site_name,
     )
 
 

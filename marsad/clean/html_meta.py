@@ -36,6 +36,12 @@ _H1 = XPath("(//article//h1 | //h1)[1]")
 _META_TITLE = XPath('(//meta[@property="og:title"]/@content | //meta[@name="twitter:title"]/@content)[1]')
 _TITLE = XPath("(//head/title | //title)[1]")
 _URL = XPath('(//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content)[1]')
+_AUTHOR_META = XPath(
+    '(//meta[@name="author" or @property="article:author" or @name="byl" or @name="sailthru.author"'
+    ' or @name="parsely-author" or @name="dc.creator" or @name="DC.creator"]/@content'
+    ' | //*[@itemprop="author"]//*[@itemprop="name"]/text() | //*[@rel="author"]/text())'
+)
+_SITE_META = XPath('(//meta[@property="og:site_name"]/@content | //meta[@name="application-name"]/@content)[1]')
 _CAPTIONS = XPath(
     '//figcaption | //*[self::div or self::p or self::span][contains(concat(" ", normalize-space(@class), " "), " caption ")'
     ' or contains(@class, "wp-caption-text") or contains(@class, "image-caption") or contains(@class, "photo-caption")]'
@@ -52,12 +58,16 @@ class PageMeta:
         published: ISO 8601 date (``YYYY-MM-DD``) the page was first published, or None.
         captions: the texts of photo captions, credits included, in page order.
         url: the canonical address the page gives for itself.
+        author: the byline (names joined with ", "), or None.
+        site_name: the outlet's own name (``og:site_name``, JSON-LD ``publisher``), or None.
     """
 
     title: str | None
     published: str | None
     captions: tuple[str, ...]
     url: str | None
+    author: str | None = None
+    site_name: str | None = None
 
 
 def read_meta(tree: _Element, url: str | None = None) -> PageMeta:
@@ -76,6 +86,8 @@ def read_meta(tree: _Element, url: str | None = None) -> PageMeta:
         published=_published(tree, url or own_url),
         captions=_captions(tree),
         url=own_url.strip() if own_url else None,
+        author=_author(tree),
+        site_name=_site_name(tree),
     )
 
 
@@ -135,6 +147,69 @@ def _published(tree: _Element, url: str | None) -> str | None:
             if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
                 return f"{year}-{int(month):02d}-{int(day):02d}"
     return _htmldate(tree, url)
+
+
+def _json_ld_objects(tree: _Element):
+    """Every JSON object in the page's JSON-LD scripts, depth first (bad JSON is skipped)."""
+    for script in _JSON_LD(tree):
+        try:
+            stack = [json.loads(script)]
+        except ValueError:
+            continue
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                stack.extend(value for value in item.values() if isinstance(value, (list, dict)))
+
+
+def _names(value) -> list[str]:
+    """Names in a JSON-LD author/publisher value: a string, {"name": ..}, or a list of them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _clean_name(name: str) -> str | None:
+    name = _SPACE.sub(" ", name).strip()
+    # Profile links and e-mail addresses are not names; neither is an over-long blurb.
+    if not name or "://" in name or "@" in name or len(name) > 100:
+        return None
+    return name
+
+
+def _author(tree: _Element) -> str | None:
+    names: dict[str, None] = {}
+    for item in _json_ld_objects(tree):
+        if "author" in item:
+            for name in _names(item["author"]):
+                if (clean := _clean_name(name)) is not None:
+                    names.setdefault(clean)
+            if names:
+                break
+    if not names:
+        for value in _AUTHOR_META(tree):
+            for part in str(value).split(";"):
+                if (clean := _clean_name(part)) is not None:
+                    names.setdefault(clean)
+    return ", ".join(names) or None
+
+
+def _site_name(tree: _Element) -> str | None:
+    value = _first(_SITE_META(tree))
+    if value and (clean := _clean_name(value)):
+        return clean
+    for item in _json_ld_objects(tree):
+        for name in _names(item.get("publisher")):
+            if (clean := _clean_name(name)) is not None:
+                return clean
+    return None
 
 
 def _json_ld_date(script: str) -> str | None:

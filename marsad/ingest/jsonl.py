@@ -29,6 +29,7 @@ class JsonFields:
         title: the headline.
         url: the page address.
         date: the publication date (kept as given; the cleaner reads it).
+        outlet: the publishing outlet's name.
     """
 
     text: str = "text"
@@ -36,6 +37,7 @@ class JsonFields:
     title: str = "title"
     url: str = "url"
     date: str = "date"
+    outlet: str = "outlet"
 
 
 def read_jsonl(stream: BinaryIO, source: str, settings: Settings, names: JsonFields | None = None) -> Iterator[RawPage | InputError]:
@@ -101,13 +103,14 @@ def _record_page(line: bytes, where: str, names: JsonFields) -> RawPage:
     url = _string(record, names.url, where)
     title = _string(record, names.title, where)
     date = _string(record, names.date, where)
+    outlet = _string(record, names.outlet, where)
     if html and html.strip():
-        return RawPage(source=where, text=html, encoding="utf-8", format="html", url=url)
+        return RawPage(source=where, text=html, encoding="utf-8", format="html", url=url, outlet=outlet)
     if body and body.strip():
         if title or date:
             # Already-clean text from a scraper, its headline and date in their own fields.
-            return RawPage(source=where, text=body, encoding="utf-8", format="plain", url=url, title=title, published=date)
-        return RawPage(source=where, text=body, encoding="utf-8", format="text", url=url)
+            return RawPage(source=where, text=body, encoding="utf-8", format="plain", url=url, title=title, published=date, outlet=outlet)
+        return RawPage(source=where, text=body, encoding="utf-8", format="text", url=url, outlet=outlet)
     raise EmptyInput(where, f"no {names.html!r} or {names.text!r} field with content", "set the JSON field names if the file uses others")
 
 

@@ -29,6 +29,7 @@ def test_html_arabic_page_keeps_body_and_fields():
     assert article.published == "2024-03-12"
     assert (article.dateline, article.agency) == ("القاهرة", "رويترز")
     assert article.url == "https://example.org/ar/news/desalination-alexandria"
+    assert (article.author, article.outlet) == ("سارة المصري", "موقع الخبر اليومي")  # JSON-LD author and publisher
     assert article.captions == ("عمال في موقع محطة التحلية الجديدة غرب الإسكندرية (رويترز)",)
     assert article.paragraphs[0].startswith("افتتحت الحكومة المصرية")
     assert "خطة لتوسيع الشبكة" in article.paragraphs  # the subheading stays, in order
@@ -48,6 +49,7 @@ def test_html_english_page_keeps_body_and_fields():
     assert article.title == "City council approves new bridge over the river"
     assert article.published == "2023-10-04"
     assert (article.dateline, article.agency) == ("Washington", "AP")
+    assert (article.author, article.outlet) == ("Jane Doe", "The Daily Example")  # meta author, og:site_name
     assert article.captions == ("An artist's impression of the planned bridge seen from the east bank. (AP Photo)",)
     assert article.paragraphs[0].startswith("The city council voted")
     assert "Construction to start next year" in article.paragraphs
@@ -129,3 +131,13 @@ def test_plain_page_keeps_every_paragraph():
     assert article.title == "عنوان الخبر"
     assert article.dateline == "القاهرة"
     assert article.paragraphs == ("قال مسؤول إن الاجتماع انتهى.", "خبر قصير", "وأضاف أن المحادثات ستستأنف غدا.")
+
+
+def test_outlet_falls_back_to_the_url_host():
+    from marsad.clean import clean_page
+
+    html = "<html><body><article>" + "<p>A long enough sentence of the body that says something about the news.</p>" * 3 + "</article></body></html>"
+    article = clean_page(RawPage(source="x.html", text=html, format="html", url="https://www.example.net/2024/01/02/story"))
+    assert article.outlet == "example.net"
+    given = clean_page(RawPage(source="x.html", text=html, format="html", url="https://www.example.net/a", outlet="Example Net"))
+    assert given.outlet == "Example Net"

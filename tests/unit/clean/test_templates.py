@@ -1,0 +1,111 @@
+"""Outlet templates: lines recurring across one outlet's distinct stories are learned and removed.
+
+The pages are written for these tests: five short stories of one made-up outlet, each with the
+outlet's own slogan and newsletter plug (no built-in phrase list knows them), and an update of
+one story that repeats a body sentence.
+"""
+
+from __future__ import annotations
+
+import json
+
+from marsad.clean.templates import OutletTemplate, OutletTemplates, clean_with_templates, line_key
+from marsad.models import Article
+
+SLOGAN = "المثال نيوز: صوت الحقيقة منذ 1998"
+PLUG = "حمّل تطبيق المثال نيوز على هاتفك لتصلك الأخبار العاجلة أولاً بأول"
+
+STORIES = [
+    ["أعلنت وزارة الصحة في الأردن افتتاح ثلاثة مستشفيات ميدانية جديدة في المحافظات الجنوبية.",
+     "وقال الوزير إن المستشفيات ستعمل بكامل طاقتها قبل نهاية الشهر المقبل بعد تجهيزها بالأسرّة والأجهزة.",
+     "وأضاف أن الكوادر الطبية تلقت تدريبا خاصا على التعامل مع حالات الطوارئ والحوادث."],
+    ["ارتفعت أسعار النفط في التعاملات الآسيوية صباح اليوم بعد تراجع المخزونات الأمريكية.",
+     "وصعد خام برنت بنسبة اثنين في المئة ليسجل أعلى مستوى له منذ ثلاثة أسابيع.",
+     "ويتوقع محللون أن تستمر موجة الصعود إذا قررت أوبك خفض الإنتاج في اجتماعها القادم."],
+    ["فاز المنتخب المغربي على نظيره التونسي بهدفين مقابل هدف في المباراة الودية التي أقيمت في الرباط.",
+     "وسجل المهاجم الهدف الثاني في الدقائق الأخيرة من اللقاء بعد تمريرة من خط الوسط.",
+     "ويستعد المنتخب لخوض تصفيات كأس الأمم الأفريقية الشهر المقبل."],
+    ["افتتح معرض الكتاب الدولي أبوابه للزوار بمشاركة أكثر من خمسمئة دار نشر عربية وأجنبية.",
+     "ويضم المعرض هذا العام جناحا خاصا لكتب الأطفال وندوات يومية لكتاب وشعراء.",
+     "وقالت إدارة المعرض إن عدد الزوار في اليوم الأول تجاوز التوقعات."],
+    ["حذرت هيئة الأرصاد الجوية من موجة حر شديدة تضرب البلاد خلال الأيام الثلاثة المقبلة.",
+     "ودعت الهيئة المواطنين إلى تجنب التعرض المباشر لأشعة الشمس في ساعات الظهيرة.",
+     "وتوقعت أن تتجاوز درجات الحرارة في بعض المناطق خمسا وأربعين درجة مئوية."],
+]
+# An update of the first story: it repeats the minister's sentence, which must survive.
+UPDATE = [STORIES[0][1], "وأكد مدير المستشفى الأول أن الطاقم استقبل أول المرضى مساء أمس دون أي مشكلات.", STORIES[0][2]]
+
+
+def _page(number: int, body: list[str], outlet: str = "example-news.com") -> Article:
+    return Article(source=f"/crawl/{number}.html", title=f"خبر رقم {number}", paragraphs=(SLOGAN, *body, PLUG), outlet=outlet)
+
+
+def test_lines_recurring_across_distinct_stories_are_removed_and_story_sentences_kept():
+    pages = [_page(i, body) for i, body in enumerate(STORIES)] + [_page(9, UPDATE)]
+    cleaned = clean_with_templates(pages, OutletTemplates())
+    for page in cleaned:
+        assert SLOGAN not in page.paragraphs and PLUG not in page.paragraphs
+    # The sentence shared by the story and its update is body text, not boilerplate.
+    assert STORIES[0][1] in cleaned[0].paragraphs and STORIES[0][1] in cleaned[-1].paragraphs
+    assert cleaned[1].paragraphs == tuple(STORIES[1])
+
+
+def test_two_stories_are_not_enough_to_call_a_line_boilerplate():
+    pages = [_page(i, body) for i, body in enumerate(STORIES[:2])]
+    assert clean_with_templates(pages, OutletTemplates()) == pages
+
+
+def test_copies_of_one_story_do_not_make_a_template():
+    # The same story republished five times: every line recurs, none is boilerplate.
+    pages = [_page(i, STORIES[0]) for i in range(5)]
+    assert clean_with_templates(pages, OutletTemplates()) == pages
+
+
+def test_templates_are_per_outlet():
+    pages = [_page(i, body, outlet="example-news.com") for i, body in enumerate(STORIES[:3])]
+    other = _page(7, STORIES[3], outlet="other-site.org")
+    cleaned = clean_with_templates(pages + [other], OutletTemplates())
+    assert SLOGAN not in cleaned[0].paragraphs
+    assert SLOGAN in cleaned[-1].paragraphs  # another outlet's line of the same words is its own business
+
+
+def test_a_page_seen_alone_later_is_cleaned_with_the_stored_template():
+    templates = OutletTemplates()
+    clean_with_templates([_page(i, body) for i, body in enumerate(STORIES[:4])], templates)
+    stored = json.loads(json.dumps(templates.get("example-news.com").to_dict()))  # as the store keeps it
+    later = OutletTemplates([OutletTemplate.from_dict(stored)])
+    [alone] = clean_with_templates([_page(42, STORIES[4])], later)
+    assert alone.paragraphs == tuple(STORIES[4])
+
+
+def test_learning_continues_from_stored_candidates():
+    first = OutletTemplates()
+    clean_with_templates([_page(i, body) for i, body in enumerate(STORIES[:2])], first)
+    resumed = OutletTemplates([OutletTemplate.from_dict(first.get("example-news.com").to_dict())])
+    [third] = clean_with_templates([_page(2, STORIES[2])], resumed)
+    assert SLOGAN not in third.paragraphs
+
+
+def test_a_template_never_empties_an_article():
+    templates = OutletTemplates()
+    clean_with_templates([_page(i, body) for i, body in enumerate(STORIES)], templates)
+    only_furniture = Article(source="/crawl/x.html", title="x", paragraphs=(SLOGAN, PLUG), outlet="example-news.com")
+    assert templates.apply("example-news.com", only_furniture) == only_furniture
+
+
+def test_line_key_ignores_digits_spelling_and_punctuation():
+    assert line_key("© 2023 المثال نيوز. جميع الحقوق محفوظة") == line_key("© 2024 المثال نيوز - جميع الحقوق محفوظة")
+    assert line_key("أخبار") is None
+
+
+def test_a_short_sentence_repeated_by_updates_of_one_story_is_kept():
+    quote = "وقال الوزير: «سنفتتح المستشفيات في موعدها»."
+    updates = [
+        [STORIES[0][0], quote, STORIES[0][1]],
+        [STORIES[0][0], STORIES[0][1], quote, STORIES[0][2]],
+        [quote, STORIES[0][1], UPDATE[1], STORIES[0][2]],
+    ]
+    pages = [_page(i, body) for i, body in enumerate(updates)] + [_page(10 + i, body) for i, body in enumerate(STORIES[1:])]
+    cleaned = clean_with_templates(pages, OutletTemplates())
+    assert all(quote in page.paragraphs for page in cleaned[:3])
+    assert all(SLOGAN not in page.paragraphs for page in cleaned)
