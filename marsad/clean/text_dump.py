@@ -56,6 +56,7 @@ _PUBLISHED_LABEL = regex.compile(
     r"^\s*(?:نشر|نشرت|تاريخ النشر|آخر تحديث|تحديث|published|updated|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|opublikowano|опубликовано|обновлено|yayınlanma|güncelleme|发布)",
     regex.IGNORECASE,
 )
+BYLINE_WORDS = 8  # a byline names one to three people; a longer line after "كتب" is a sentence
 _BYLINE = regex.compile(r"^\s*(?:بقلم|كتب|كتبت|by|von|par|por|di|autor|автор|yazan)\s*[:\s]", regex.IGNORECASE)
 
 
@@ -145,7 +146,7 @@ def clean_text_dump(page: RawPage, is_place: Callable[[str], bool] = lambda _: F
     body_start = _find_body_start(kept, start)
 
     captions: list[str] = []
-    dateline = agency = published = None
+    dateline = agency = published = author = None
     for line in kept[start:body_start]:
         if title and line.norm == kept[title_index].norm:
             continue
@@ -157,7 +158,12 @@ def clean_text_dump(page: RawPage, is_place: Callable[[str], bool] = lambda _: F
             if place and not rest:
                 dateline, agency = place, credited or agency
                 continue
-        if _BYLINE.match(line.text) or _is_cookie_notice(line) or _is_end_marker(line) or _is_read_also(line):
+        if _BYLINE.match(line.text):
+            name = _BYLINE.sub("", line.text, count=1).strip(" :-–—|")
+            if author is None and name and len(name.split()) <= BYLINE_WORDS:
+                author = name
+            continue
+        if _is_cookie_notice(line) or _is_end_marker(line) or _is_read_also(line):
             continue
         if line.words >= TITLE_WORDS[0]:
             captions.append(line.text)
@@ -178,6 +184,7 @@ def clean_text_dump(page: RawPage, is_place: Callable[[str], bool] = lambda _: F
         agency=agency,
         published=published,
         captions=tuple(captions),
+        author=author,
     )
 
 

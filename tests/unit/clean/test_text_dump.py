@@ -76,3 +76,20 @@ def test_text_dump_related_teasers_with_dates_are_not_body():
     page = RawPage(source="ar.txt", text="\n".join(["عنوان الخبر عن استئناف المحادثات", body, body.replace("الأسبوع", "الشهر"), teaser, "12/3/2023", teaser + " أيضا", "10/3/2023"]))
     article = clean_text_dump(page)
     assert article.paragraphs == (body, body.replace("الأسبوع", "الشهر"))
+
+
+def test_text_dump_byline_becomes_the_author_and_leaves_the_body():
+    page = RawPage(
+        source="ar.txt",
+        text="\n".join([
+            "الرئيسية", "سياسة",
+            "البرلمان يقر قانون الموازنة العامة بعد جلسة طويلة",
+            "بقلم: سارة المصري",
+            "أقر البرلمان مساء أمس قانون الموازنة العامة للعام المقبل بأغلبية واضحة بعد نقاش استمر أكثر من عشر ساعات.",
+            "وقال رئيس لجنة المالية إن الموازنة تركز على دعم الصحة والتعليم وخفض العجز تدريجيا خلال ثلاث سنوات.",
+        ]),
+    )
+    article = clean_text_dump(page)
+    assert article.author == "سارة المصري"
+    assert article.title == "البرلمان يقر قانون الموازنة العامة بعد جلسة طويلة"
+    assert not any("بقلم" in paragraph for paragraph in article.paragraphs)
