@@ -19,7 +19,7 @@ seen alone later is cleaned with what its outlet's earlier pages taught.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -204,3 +204,23 @@ def clean_with_templates(articles: list[Article], templates: OutletTemplates) ->
     for article in articles:
         templates.observe(outlet_key(article), article)
     return [templates.apply(outlet_key(article), article) for article in articles]
+
+
+def strip_templates(items: Iterable[Article | Exception], templates: OutletTemplates, batch_size: int = 500) -> Iterator[Article | Exception]:
+    """:func:`clean_with_templates` over a stream, ``batch_size`` articles at a time, in order.
+
+    Errors in the stream (pages that could not be read) pass through where they were.
+    """
+    pending: list[Article | Exception] = []
+
+    def flush() -> Iterator[Article | Exception]:
+        articles = iter(clean_with_templates([item for item in pending if isinstance(item, Article)], templates))
+        for item in pending:
+            yield next(articles) if isinstance(item, Article) else item
+        pending.clear()
+
+    for item in items:
+        pending.append(item)
+        if len(pending) >= batch_size:
+            yield from flush()
+    yield from flush()

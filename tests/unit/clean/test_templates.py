@@ -109,3 +109,16 @@ def test_a_short_sentence_repeated_by_updates_of_one_story_is_kept():
     cleaned = clean_with_templates(pages, OutletTemplates())
     assert all(quote in page.paragraphs for page in cleaned[:3])
     assert all(SLOGAN not in page.paragraphs for page in cleaned)
+
+
+def test_strip_templates_keeps_the_stream_order_and_passes_errors_through():
+    from marsad.clean.templates import strip_templates
+    from marsad.errors import EmptyInput
+
+    error = EmptyInput("/crawl/empty.html", "empty file")
+    items = [_page(0, STORIES[0]), error, *[_page(i, body) for i, body in enumerate(STORIES[1:], 1)]]
+    out = list(strip_templates(items, OutletTemplates(), batch_size=3))
+    assert out[1] is error
+    assert [item.source for item in out if isinstance(item, Article)] == [f"/crawl/{i}.html" for i in range(5)]
+    # The first batch (two pages) cannot learn; the second batch has seen three stories by then.
+    assert SLOGAN in out[0].paragraphs and SLOGAN not in out[-1].paragraphs
