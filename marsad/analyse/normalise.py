@@ -9,6 +9,7 @@ original character it came from.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Characters dropped: Arabic diacritics (harakat, tanwin, shadda, sukun, dagger alef),
 # tatweel, and invisible joiners and direction marks.
@@ -28,12 +29,14 @@ _FOLDED.update({chr(0x0660 + d): str(d) for d in range(10)})
 _FOLDED.update({chr(0x06F0 + d): str(d) for d in range(10)})
 
 
+@lru_cache(maxsize=512)
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise ``text`` for matching.
 
     Returns:
         ``(normalised, offsets)`` where ``offsets[i]`` is the index in ``text`` of the
-        character that produced ``normalised[i]``.
+        character that produced ``normalised[i]``. The result is cached (every step of the
+        analysis normalises the same units): do not modify the list.
 
     Example:
         >>> normalise_with_offsets("أُسْبُوع")[0]
@@ -41,21 +44,36 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     offsets: list[int] = []
+    fold = _FOLD_CACHE
     for index, char in enumerate(text):
-        if char in _DROPPED:
-            continue
-        folded = _FOLDED.get(char)
+        folded = fold.get(char)
         if folded is None:
-            if "\u0600" <= char <= "\u06ff":
-                folded = char
-            else:
-                # Latin and Cyrillic: case and accents do not change a match.
-                folded = unicodedata.normalize("NFKD", char.lower())
-                folded = "".join(c for c in folded if not unicodedata.combining(c))
-        for piece in folded:
-            out.append(piece)
+            folded = fold[char] = _fold(char)
+        if len(folded) == 1:
+            out.append(folded)
             offsets.append(index)
+        else:
+            for piece in folded:
+                out.append(piece)
+                offsets.append(index)
     return "".join(out), offsets
+
+
+def _fold(char: str) -> str:
+    if char in _DROPPED:
+        return ""
+    folded = _FOLDED.get(char)
+    if folded is not None:
+        return folded
+    if "\u0600" <= char <= "\u06ff":
+        return char
+    # Latin and Cyrillic: case and accents do not change a match.
+    folded = unicodedata.normalize("NFKD", char.lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+# Every character's folded form, computed once: normalising is on the hot path of analysis.
+_FOLD_CACHE: dict[str, str] = {}
 
 
 def normalise(text: str) -> str:

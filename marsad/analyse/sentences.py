@@ -11,8 +11,9 @@ import regex
 
 from marsad.models import Sentence, Span
 
-_END = regex.compile(r"(?<!\.)[.!?؟。！？]+['\"»”’)\]]*(?=\s+|$)|[。！？]")
-_ABBREVIATIONS = {
+# A closing quote may follow the stop: » ” ’ and the German “ ‘ that close „…“ and ‚…‘.
+_END = regex.compile(r"(?<!\.)[.!?؟。！？]+['\"»”’“‘)\]]*(?=\s+|$)|[。！？]")
+ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "maj", "adm", "gov", "sen", "rep", "st", "jr", "sr",
     "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "u.s", "u.k", "u.n", "e.g", "i.e", "z.b", "bzw", "usw", "nr", "vgl", "mme", "mlle", "sr", "sra", "dra", "ing", "itd", "tzn", "np",
@@ -45,7 +46,7 @@ def _is_abbreviation(before: str) -> bool:
     if match is None:
         return False
     word = match.group(1).lower().strip(".")
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and match.group(1)[0].isupper())
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha() and match.group(1)[0].isupper())
 
 
 def _add(sentences: list[Sentence], unit: str, text: str, start: int, end: int) -> None:
