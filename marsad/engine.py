@@ -1,27 +1,41 @@
 """The engine wires the stages with one set of models; the CLI, the API and later the store call only this.
 
     read_paths ─▶ clean_page ─▶ Analyser.analyse ─▶ compare_analysed
+                                       └──────────▶ StoryClusterer ─▶ Store   (ingest, cluster)
+
+Ingest runs cleaning and analysis (the costly part: the encoder) in ``workers`` processes,
+each loading its models once, while this process alone clusters and writes: one writer, one
+transaction per batch.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from marsad.analyse import Analyser
 from marsad.analyse.gazetteer import Gazetteer
 from marsad.analyse.language import LanguageIdentifier
 from marsad.clean import clean_page
+from marsad.clean.templates import OutletTemplates, strip_templates
+from marsad.cluster import Assignment, ClusterSettings, StoryClusterer
 from marsad.compare import compare_analysed
 from marsad.encoders import load_encoder
 from marsad.errors import InputError
 from marsad.ingest import read_paths
 from marsad.models import Analysed, Article, Comparison, RawPage
 from marsad.settings import Settings
+from marsad.store import Store, open_store
 
 logger = logging.getLogger(__name__)
+
+# Pages cleaned before outlet templates learned from them are applied: enough for an outlet's
+# furniture to recur across several stories, few enough to keep memory and first output prompt.
+TEMPLATE_BATCH = 500
 
 
 class Engine:
@@ -67,16 +81,23 @@ class Engine:
             article = replace(article, language=self.languages.detect(article.text))
         return article
 
-    def clean_paths(self, paths: Iterable[str | Path]) -> Iterator[Article | InputError]:
-        """Clean every page under ``paths``; a page that fails yields its :class:`InputError`."""
-        for item in read_paths(paths, self.settings):
-            if isinstance(item, InputError):
-                yield item
-                continue
-            try:
-                yield self.clean_page(item)
-            except InputError as error:
-                yield error
+    def clean_paths(self, paths: Iterable[str | Path], templates: OutletTemplates | None = None) -> Iterator[Article | InputError]:
+        """Clean every page under ``paths``; a page that fails yields its :class:`InputError`.
+
+        Lines recurring across one outlet's distinct stories are learned as that outlet's
+        boilerplate and removed (:mod:`marsad.clean.templates`), ``TEMPLATE_BATCH`` pages at a
+        time; pass ``templates`` to start from (and keep) what earlier runs learned.
+        """
+        cleaned = (self._clean_item(item) for item in read_paths(paths, self.settings))
+        yield from strip_templates(cleaned, templates if templates is not None else OutletTemplates(), TEMPLATE_BATCH)
+
+    def _clean_item(self, item: RawPage | Article | InputError) -> Article | InputError:
+        if not isinstance(item, RawPage):
+            return item
+        try:
+            return self.clean_page(item)
+        except InputError as error:
+            return error
 
     def clean_text(self, text: str, source: str = "<text>") -> list[Article]:
         return [self.clean_page(RawPage(source=source, text=text))]
@@ -89,3 +110,203 @@ class Engine:
         a = a if isinstance(a, Analysed) else self.analyse(a)
         b = b if isinstance(b, Analysed) else self.analyse(b)
         return compare_analysed(a, b)
+
+    # -- ingest and cluster -----------------------------------------------------------------
+    def open_store(self, location: str | Path = "marsad.db", *, read_only: bool = False) -> Store:
+        return open_store(location, read_only=read_only)
+
+    def clusterer(self, store: Store, settings: ClusterSettings | None = None) -> StoryClusterer:
+        return StoryClusterer(store, settings)
+
+    def analyse_pages(self, items: Iterable[RawPage | Article | InputError], *, batch_size: int = 32, workers: int = 0,
+                      templates: OutletTemplates | None = None) -> Iterator[list[Analysed | InputError]]:
+        """Clean (pages) and analyse (pages and articles) in batches, in order.
+
+        Args:
+            items: raw pages, already-clean articles, or errors (passed through in place).
+            batch_size: articles per encoder call and per yielded batch.
+            workers: processes to clean and analyse in (0: in this process). Each loads
+                its own models once.
+            templates: outlet templates to learn from and strip from each batch of cleaned pages.
+        """
+        batches = _batched(items, batch_size)
+        if workers <= 0:
+            for batch in batches:
+                cleaned = [self._clean_item(item) for item in batch]
+                yield self._analyse_batch(_strip(cleaned, templates))
+            return
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
+            # Two passes through the workers: clean, then (after this process has stripped the
+            # outlets' learned boilerplate, which needs every page of the batch) analyse.
+            cleaned = (_strip([_unpack(item) for item in packed], templates) for packed in pool.imap(_clean_work, batches))
+            for packed in pool.imap(_work, ([_pack(item) for item in batch] for batch in cleaned)):
+                yield [_unpack(item) for item in packed]
+
+    def _analyse_batch(self, batch: list[RawPage | Article | InputError]) -> list[Analysed | InputError]:
+        cleaned: list[Article | InputError] = []
+        for item in batch:
+            if isinstance(item, RawPage):
+                try:
+                    item = self.clean_page(item)
+                except InputError as error:
+                    item = error
+            cleaned.append(item)
+        articles = [item for item in cleaned if isinstance(item, Article)]
+        analysed = iter(self.analyser.analyse_many(articles)) if articles else iter(())
+        return [next(analysed) if isinstance(item, Article) else item for item in cleaned]
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        store: Store,
+        *,
+        batch_size: int = 32,
+        workers: int = 0,
+        cluster_settings: ClusterSettings | None = None,
+        on_batch: Callable[["IngestProgress"], None] | None = None,
+    ) -> "IngestProgress":
+        """Clean, analyse, cluster and store every page under ``paths``; one transaction per batch.
+
+        ``on_batch`` is called after each committed batch with the running totals and that
+        batch's assignments: what it reports is stored.
+        """
+        return self.ingest_items(read_paths(paths, self.settings), store, batch_size=batch_size, workers=workers,
+                                 cluster_settings=cluster_settings, on_batch=on_batch)
+
+    def ingest_items(
+        self,
+        items: Iterable[RawPage | Article | InputError],
+        store: Store,
+        *,
+        batch_size: int = 32,
+        workers: int = 0,
+        cluster_settings: ClusterSettings | None = None,
+        on_batch: Callable[["IngestProgress"], None] | None = None,
+    ) -> "IngestProgress":
+        """:meth:`ingest` over pages or articles already read."""
+        clusterer = self.clusterer(store, cluster_settings)
+        progress = IngestProgress()
+        templates = OutletTemplates(load=store.outlet_template)
+        for batch in self.analyse_pages(items, batch_size=batch_size, workers=workers, templates=templates):
+            errors = [item for item in batch if isinstance(item, InputError)]
+            analysed = [(item, item.article.outlet) for item in batch if isinstance(item, Analysed)]
+            assignments = clusterer.add(analysed) if analysed else []
+            templates.save(store.save_outlet_template)
+            progress = progress.after(assignments, errors)
+            if on_batch:
+                on_batch(progress)
+        return progress
+
+    def recluster(self, location: str | Path, *, batch_size: int = 64, cluster_settings: ClusterSettings | None = None,
+                  on_batch: Callable[["IngestProgress"], None] | None = None) -> "IngestProgress":
+        """Rebuild every story of the store at ``location`` from scratch, replaying its articles in the order they came.
+
+        The cached analyses are replayed through the same clusterer into a fresh store beside
+        the old one, which then replaces it: the old store stays whole until the new one is done.
+        """
+        location = Path(location)
+        fresh_location = location.with_name(location.name + ".recluster")
+        for path in _store_files(fresh_location):
+            path.unlink(missing_ok=True)
+        old = open_store(location)
+        fresh = open_store(fresh_location)
+        try:
+            clusterer = self.clusterer(fresh, cluster_settings)
+            progress = IngestProgress()
+            for batch in _batched(old.analysed_in_order(), batch_size):
+                progress = progress.after(clusterer.add(batch), [])
+                if on_batch:
+                    on_batch(progress)
+            for outlet, data in old.outlet_templates():
+                fresh.save_outlet_template(outlet, data)
+        finally:
+            old.close()
+            fresh.close()
+        for source, target in zip(_store_files(fresh_location), _store_files(location)):
+            if source.exists():
+                os.replace(source, target)
+            else:
+                target.unlink(missing_ok=True)
+        return progress
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Running totals of an ingest, and the assignments of the batch just committed."""
+
+    stored: int = 0  # new articles written
+    seen: int = 0  # already stored (same content hash): nothing written
+    copies: int = 0
+    new_stories: int = 0
+    failed: int = 0
+    batch: tuple[Assignment, ...] = ()
+    errors: tuple[InputError, ...] = field(default=(), repr=False)
+
+    def after(self, assignments: list[Assignment], errors: list[InputError]) -> "IngestProgress":
+        new = [a for a in assignments if not a.seen]
+        return IngestProgress(
+            stored=self.stored + len(new),
+            seen=self.seen + len(assignments) - len(new),
+            copies=self.copies + sum(1 for a in new if a.copy_of),
+            new_stories=self.new_stories + sum(1 for a in new if a.new_story),
+            failed=self.failed + len(errors),
+            batch=tuple(assignments),
+            errors=tuple(errors),
+        )
+
+
+def _store_files(location: Path) -> list[Path]:
+    """The files a store at ``location`` consists of (database, WAL, index and its note)."""
+    return [location.with_name(location.name + suffix) for suffix in ("", "-wal", "-shm", ".usearch", ".usearch.json")]
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- worker processes: each holds one Engine, built once -------------------------------------
+_worker_engine: Engine | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_engine
+    _worker_engine = Engine(settings)
+    _worker_engine.analyser  # load the models now, not inside the first batch
+
+
+def _strip(batch: list[Article | InputError], templates: OutletTemplates | None) -> list[Article | InputError]:
+    return batch if templates is None else list(strip_templates(batch, templates, len(batch) + 1))
+
+
+def _clean_work(batch: list) -> list:
+    assert _worker_engine is not None
+    return [_pack(_worker_engine._clean_item(item)) for item in batch]
+
+
+def _work(batch: list) -> list:
+    assert _worker_engine is not None
+    return [_pack(item) for item in _worker_engine._analyse_batch([_unpack(item) for item in batch])]
+
+
+def _pack(item: Analysed | InputError):
+    # InputError's constructor takes (source, problem, hint), which pickling does not replay.
+    if isinstance(item, InputError):
+        return ("error", type(item).__name__, item.source, item.problem, item.hint)
+    return item
+
+
+def _unpack(item) -> Analysed | InputError:
+    if isinstance(item, tuple) and item and item[0] == "error":
+        from marsad import errors
+
+        kind = getattr(errors, item[1], InputError)
+        return kind(item[2], item[3], item[4])
+    return item

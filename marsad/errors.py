@@ -8,6 +8,7 @@
     │   ├── TooLarge
     │   └── MalformedInput  a WARC record, JSON line, gzip stream or archive that is broken
     ├── ModelError          an embedding or language model failed to load or run
+    ├── StoreError          the store cannot be opened, read or written
     └── ConfigError         a bad setting
 
 Messages read ``<source>: <problem> (<hint>)`` so the CLI can print them as one line.
@@ -52,6 +53,10 @@ class MalformedInput(InputError):
 
 
 class ModelError(MarsadError):
+    pass
+
+
+class StoreError(MarsadError):
     pass
 
 

@@ -72,10 +72,15 @@ class Article:
     url: str | None = None
     author: str | None = None  # byline
     outlet: str | None = None  # who published it: given name, the site's own name, or the URL host
+    # The id of the article as first cleaned, kept when learned boilerplate is stripped later, so
+    # that a page keeps its id however much its outlet's template has learned (re-ingest is a no-op).
+    cleaned_id: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
         """Content hash of title and body: the same page read twice has the same id."""
+        if self.cleaned_id:
+            return self.cleaned_id
         digest = hashlib.sha1()
         digest.update((self.title or "").encode())
         for paragraph in self.paragraphs:

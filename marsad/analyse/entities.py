@@ -254,6 +254,9 @@ class EntityFinder:
             text = texts[unit][start:end]
             if entry is None:
                 full = people.get(name.split()[-1], name)
+                if not isinstance(full, str):
+                    entry = full  # an unlisted mention of a listed person's name word ("Си" after "Си Цзиньпин")
+            if entry is None:
                 entity_id, label, kind = f"person:{skeleton(full.split()[-1])}", full, EntityKind.PERSON
             else:
                 entity_id, label, kind = entry.id, entry.label, entry.kind

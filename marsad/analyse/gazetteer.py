@@ -108,6 +108,9 @@ def _frequencies(language: str) -> dict[str, float]:
     return get_frequency_dict(language, "best")  # the call wordfreq makes itself: one cached table
 
 
+_SEGMENTED = frozenset({"zh", "ja"})
+
+
 @lru_cache(maxsize=200_000)
 def word_zipf(word: str, language: str) -> float:
     """wordfreq's Zipf frequency of ``word``, read from its table for one word (tokenising is slow).
@@ -116,6 +119,11 @@ def word_zipf(word: str, language: str) -> float:
         >>> word_zipf("Regierung", "de") > 5 > word_zipf("Boltigen", "de")
         True
     """
+    if language in _SEGMENTED:
+        # wordfreq tokenises Chinese and Japanese with jieba/MeCab, which marsad does not install:
+        # read the table only.
+        frequency = _frequencies(language).get(word)
+        return math.log10(frequency) + 9 if frequency else 0.0
     if " " in word or "-" in word:
         return zipf_frequency(word, language)
     frequency = _frequencies(language).get(word.lower())

@@ -19,7 +19,7 @@ seen alone later is cleaned with what its outlet's earlier pages taught.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -154,33 +154,51 @@ def _may_be_template(line: str, index: int, count: int) -> bool:
 
 
 class OutletTemplates:
-    """Templates of many outlets: learn from articles, strip learned boilerplate from articles."""
+    """Templates of many outlets: learn from articles, strip learned boilerplate from articles.
 
-    def __init__(self, templates: Iterable[OutletTemplate] = ()):
+    Args:
+        templates: templates known from the start.
+        load: reads an outlet's stored template (``Store.outlet_template``) the first time the
+            outlet is met, so a page seen alone is cleaned with what earlier pages taught.
+    """
+
+    def __init__(self, templates: Iterable[OutletTemplate] = (), load: Callable[[str], dict | None] | None = None):
         self.by_outlet: dict[str, OutletTemplate] = {template.outlet: template for template in templates}
+        self._load = load
+        self.changed: set[str] = set()  # outlets observed since the last save
 
     def get(self, outlet: str) -> OutletTemplate:
-        return self.by_outlet.setdefault(outlet, OutletTemplate(outlet))
+        if outlet not in self.by_outlet:
+            data = self._load(outlet) if self._load else None
+            self.by_outlet[outlet] = OutletTemplate.from_dict(data) if data else OutletTemplate(outlet)
+        return self.by_outlet[outlet]
 
     def observe(self, outlet: str | None, article: Article) -> None:
         if outlet:
             self.get(outlet).observe(article)
+            self.changed.add(outlet)
+
+    def save(self, save: Callable[[str, dict], None]) -> None:
+        """Write the templates observed since the last save (``Store.save_outlet_template``)."""
+        for outlet in sorted(self.changed):
+            save(outlet, self.by_outlet[outlet].to_dict())
+        self.changed.clear()
 
     def apply(self, outlet: str | None, article: Article) -> Article:
         """The article without the lines its outlet's template marks as boilerplate.
 
         The article is returned unchanged when the template would leave it without a body.
         """
-        template = self.by_outlet.get(outlet) if outlet else None
-        if template is None:
+        if not outlet:
             return article
+        template = self.get(outlet)
         keys = template.template_keys()
         if not keys:
             return article
         kept = tuple(line for line in article.paragraphs if line_key(line) not in keys)
         if len(kept) == len(article.paragraphs) or not kept:
             return article
-        return replace(article, paragraphs=kept)
+        return replace(article, paragraphs=kept, cleaned_id=article.id)
 
 
 def outlet_key(article: Article) -> str | None:

@@ -98,7 +98,7 @@ def compare(a: Path, b: Path, as_json: bool, encoder: str) -> None:
 @cli.command()
 @encoder_option
 def demo(encoder: str) -> None:
-    """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them."""
+    """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them, group them into stories."""
     engine = _engine(encoder)
     console = stdout_console()
     samples = resources.files("marsad").joinpath("samples")
@@ -114,8 +114,28 @@ def demo(encoder: str) -> None:
     console.rule("[bold]3. compare: a different event[/bold]")
     different = engine.compare(analysed[0], analysed[2])
     console.print(f"{articles[0].title}\n  vs {articles[2].title}")
-    console.print({dimension.value: score for dimension, score in different.scores.items()})
+    console.print({dimension.value: round(score, 2) for dimension, score in different.scores.items()})
+    console.rule("[bold]4. stories: the three pages clustered in a throwaway store[/bold]")
+    from marsad.store import open_store
+
+    store = open_store(":memory:")
+    try:
+        engine.ingest_items([item.article for item in analysed], store)
+        for story in store.stories().items:
+            console.print(f"story {story.id}: {story.size} article(s) · {', '.join(story.languages)} · {story.headline}", soft_wrap=True)
+    finally:
+        store.close()
 
 
 def main() -> None:
     cli(prog_name="marsad")
+
+
+# Commands of the later stages, registered last: one module each.
+from marsad.cli.score_pairs import score_pairs  # noqa: E402
+from marsad.cli.serve import serve  # noqa: E402
+from marsad.cli.stories import register as register_story_commands  # noqa: E402
+
+cli.add_command(score_pairs)
+cli.add_command(serve)
+register_story_commands(cli)

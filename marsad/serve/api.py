@@ -1,0 +1,233 @@
+"""The JSON API under ``/api``: thin handlers over the store and the engine.
+
+Ids are checked against their shape before the store sees them, so nothing a request sends
+becomes a file path or a query of its own; an id of the wrong shape is simply not found (404).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from marsad.errors import InputError, MarsadError, ModelError, StoreError
+from marsad.models import Analysed, RawPage
+from marsad.serve.ingest import ingest_pages
+from marsad.store.base import ArticleQuery, StoryQuery
+
+router = APIRouter(prefix="/api")
+
+ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
+STORY_ID = re.compile(r"s[0-9a-f]{16}")
+
+
+# -- request and response shapes (they document the OpenAPI page) ------------------------------
+class PageIn(BaseModel):
+    """One news page to ingest: its HTML, or its text (a raw page dump, or clean text with a title)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": "…", "title": "رئيسا الأركان يجتمعان في هلسنكي", "url": "https://example.com/a", "published": "2021-09-22", "outlet": "example.com"}]})
+
+    html: str | None = Field(None, description="The page's HTML; preferred over text when both are given.")
+    text: str | None = Field(None, description="A plain-text page dump, or the article's clean text when title or published is given.")
+    title: str | None = Field(None, max_length=1000)
+    url: str | None = Field(None, max_length=2000)
+    published: str | None = Field(None, max_length=100, description="Publication date as the source writes it.")
+    outlet: str | None = Field(None, max_length=200, description="The publishing outlet; the URL's host when not given.")
+
+    @model_validator(mode="after")
+    def _has_content(self) -> "PageIn":
+        if not (self.html and self.html.strip()) and not (self.text and self.text.strip()):
+            raise ValueError("give the page as 'html' or 'text' (both are empty or missing)")
+        return self
+
+    def raw_page(self, source: str) -> RawPage:
+        if self.html and self.html.strip():
+            return RawPage(source=source, text=self.html, format="html", url=self.url, title=self.title, published=self.published, outlet=self.outlet)
+        # Clean text from a feed carries its headline or date alongside; bare text is a page dump.
+        text_format = "plain" if (self.title or self.published) else "text"
+        return RawPage(source=source, text=self.text or "", format=text_format, url=self.url, title=self.title, published=self.published, outlet=self.outlet)
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pages: list[PageIn] = Field(..., min_length=1, description="The pages; each is cleaned, analysed and stored on its own.")
+
+
+class IngestedOut(BaseModel):
+    index: int = Field(description="The page's place in the request.")
+    id: str = Field(description="The article's id (a hash of its title and text).")
+    story_id: str
+    new_story: bool = Field(description="The article started a story.")
+    seen: bool = Field(description="The same article was stored already: nothing was written.")
+    copy_of: str | None = Field(None, description="The article this one copies (wire copy or near-duplicate).")
+    copy_kind: str | None = None
+
+
+class IngestErrorOut(BaseModel):
+    index: int
+    error: str
+
+
+class IngestOut(BaseModel):
+    articles: list[IngestedOut]
+    errors: list[IngestErrorOut]
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _store(request: Request):
+    return request.app.state.store
+
+
+def stored_analysed(request: Request, article_id: str) -> Analysed:
+    """The stored article with its analysis, or 404 (also for an id of the wrong shape)."""
+    if not ARTICLE_ID.fullmatch(article_id):
+        raise HTTPException(404, f"no article {article_id[:40]!r} (article ids are 16 hex digits)")
+    analysed = _store(request).analysed(article_id)
+    if analysed is None:
+        raise HTTPException(404, f"no article {article_id!r} in the store")
+    return analysed
+
+
+def compare_stored(request: Request, a: str, b: str) -> tuple[Analysed, Analysed, dict[str, Any]]:
+    doc_a, doc_b = stored_analysed(request, a), stored_analysed(request, b)
+    try:
+        comparison = request.app.state.engine.compare(doc_a, doc_b)
+    except ModelError as error:  # the server's fault, not the request's
+        raise HTTPException(503, str(error)) from None
+    except MarsadError as error:
+        raise HTTPException(422, str(error)) from None
+    return doc_a, doc_b, comparison.as_dict()
+
+
+Text = Annotated[str | None, Query(max_length=500, description="Words to find in titles and text (all must match).")]
+Entity = Annotated[str | None, Query(max_length=200, description="A canonical entity id, e.g. `country:US`, `place:658225`.")]
+Language = Annotated[str | None, Query(max_length=10, description="ISO 639-1 code, e.g. `ar`.")]
+Outlet = Annotated[str | None, Query(max_length=200, description="An outlet, e.g. `reuters.com`.")]
+Since = Annotated[date | None, Query(description="Keep what was published on or after this date (YYYY-MM-DD).")]
+Until = Annotated[date | None, Query(description="Keep what was published on or before this date (YYYY-MM-DD).")]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The filters stories and articles are searched by (query parameters of the API and the page)."""
+
+    q: str | None = None
+    entity: str | None = None
+    language: str | None = None
+    outlet: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def query_fields(self) -> dict[str, Any]:
+        """As :class:`StoryQuery` / :class:`ArticleQuery` fields (empty values are no filter)."""
+        return {
+            "text": self.q or None,
+            "entity": self.entity or None,
+            "language": self.language or None,
+            "outlet": self.outlet or None,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+
+    def given(self) -> dict[str, str]:
+        """The filters given, as query parameters (for links to other pages of the same search)."""
+        return {name: str(value) for name, value in vars(self).items() if value}
+
+
+def search_filters(q: Text = None, entity: Entity = None, language: Language = None, outlet: Outlet = None, since: Since = None, until: Until = None) -> SearchFilters:
+    return SearchFilters(q, entity, language, outlet, since, until)
+
+
+Filters = Annotated[SearchFilters, Depends(search_filters)]
+
+
+def search(find, query):
+    """Run a store search; a query the store cannot run (say, bad full-text syntax) is a 400."""
+    try:
+        return find(query)
+    except MarsadError as error:
+        raise HTTPException(400, str(error)) from None
+
+
+# -- read ---------------------------------------------------------------------------------------
+@router.get("/health", summary="Is the server up, and what does the store hold")
+def health(request: Request) -> dict[str, Any]:
+    return {"status": "ok", "encoder": request.app.state.engine.settings.encoder, "store": _store(request).counts().as_dict()}
+
+
+@router.get("/stories", summary="List and search stories, newest first")
+def list_stories(request: Request, filters: Filters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Stories whose articles match every filter given; `total` counts all matches, `items` is one page."""
+    return search(_store(request).stories, StoryQuery(**filters.query_fields(), limit=limit, offset=offset)).as_dict()
+
+
+@router.get("/stories/{story_id}", summary="One story with its articles (copies folded under their original)")
+def get_story(request: Request, story_id: str) -> dict[str, Any]:
+    detail = _store(request).story(story_id) if STORY_ID.fullmatch(story_id) else None
+    if detail is None:
+        raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
+    return detail.as_dict()
+
+
+@router.get("/articles", summary="List and search articles, newest first")
+def list_articles(request: Request, filters: Filters, story: Annotated[str | None, Query(max_length=40, description="Only this story's articles.")] = None, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    query = ArticleQuery(**filters.query_fields(), story_id=story or None, limit=limit, offset=offset)
+    return search(_store(request).articles, query).as_dict()
+
+
+@router.get("/articles/{article_id}", summary="One article: clean text, fields, entities, copies")
+def get_article(request: Request, article_id: str) -> dict[str, Any]:
+    stored = _store(request).article(article_id) if ARTICLE_ID.fullmatch(article_id) else None
+    if stored is None:
+        raise HTTPException(404, f"no article {article_id[:40]!r} in the store")
+    return stored.as_dict()
+
+
+@router.get("/compare", summary="Compare two stored articles: the seven scores and the evidence")
+def compare(request: Request, a: Annotated[str, Query(max_length=40, description="An article id.")], b: Annotated[str, Query(max_length=40, description="Another article id.")]) -> dict[str, Any]:
+    """The same JSON as `marsad compare --json`: `scores` (1 = very similar … 4 = unrelated) and `evidence`."""
+    return compare_stored(request, a, b)[2]
+
+
+# -- write --------------------------------------------------------------------------------------
+def _ingest(request: Request, pages: list[PageIn], source: str) -> IngestOut:
+    """Clean, analyse, cluster and store the pages; a page that fails is reported, the rest stored."""
+    engine, store = request.app.state.engine, _store(request)
+    raw = [page.raw_page(f"{source}[{index}]") for index, page in enumerate(pages)]
+    with request.app.state.write_lock:
+        try:
+            results = ingest_pages(engine, store, raw)
+        except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
+            raise HTTPException(503, f"nothing stored: {error}") from None
+    articles, errors = [], []
+    for index, result in enumerate(results):
+        if isinstance(result, InputError):
+            errors.append(IngestErrorOut(index=index, error=str(result)))
+        else:
+            articles.append(IngestedOut(index=index, id=result.article_id, story_id=result.story_id, new_story=result.new_story, seen=result.seen, copy_of=result.copy_of, copy_kind=result.copy_kind))
+    return IngestOut(articles=articles, errors=errors)
+
+
+@router.post("/articles", summary="Ingest one page", response_model=IngestOut, responses={413: {"description": "Body over the size limit"}, 422: {"description": "The page could not be read"}})
+async def ingest_page(request: Request, page: PageIn) -> IngestOut:
+    """Clean, analyse and store one page; it joins a story (or starts one). A page that cannot be cleaned is a 422 naming the problem."""
+    result = await run_in_threadpool(_ingest, request, [page], "page")
+    if result.errors:
+        raise HTTPException(422, result.errors[0].error)
+    return result
+
+
+@router.post("/articles/batch", summary="Ingest a batch of pages", response_model=IngestOut, responses={413: {"description": "Body over the size limit"}})
+async def ingest_batch(request: Request, batch: BatchIn) -> IngestOut:
+    """Each page is cleaned and stored on its own: a bad page is listed in `errors` and the others are still stored."""
+    limit = request.app.state.settings.max_batch_pages
+    if len(batch.pages) > limit:
+        raise HTTPException(422, f"pages: {len(batch.pages)} pages in one batch, the limit is {limit} (split the batch)")
+    return await run_in_threadpool(_ingest, request, batch.pages, "batch")

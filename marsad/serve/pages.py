@@ -1,0 +1,93 @@
+"""The HTML pages: one handler and one template each; the view modules build what they show."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, compare_stored, search
+from marsad.serve.article_view import article_view
+from marsad.serve.compare_view import compare_view
+from marsad.serve.story_view import story_view
+from marsad.store.base import StoryQuery
+
+router = APIRouter(include_in_schema=False)
+
+
+def _render(request: Request, template: str, **context) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(request: Request, filters: Filters, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    size = request.app.state.settings.page_size
+    store = request.app.state.store
+    result = search(store.stories, StoryQuery(**filters.query_fields(), limit=size, offset=(page - 1) * size))
+
+    def page_link(number: int) -> str:
+        return "/?" + urlencode({**filters.given(), "page": number})
+
+    return _render(
+        request,
+        "stories.html",
+        result=result,
+        filters=filters.given(),
+        q=filters.q or "",
+        previous=page_link(page - 1) if page > 1 else None,
+        next=page_link(page + 1) if page * size < result.total else None,
+        counts=store.counts(),
+    )
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str):
+    store = request.app.state.store
+    detail = store.story(story_id) if STORY_ID.fullmatch(story_id) else None
+    if detail is None:
+        raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
+    view = story_view(detail, store)
+    return _render(request, "story.html", story=view)
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str):
+    store = request.app.state.store
+    stored = store.article(article_id) if ARTICLE_ID.fullmatch(article_id) else None
+    analysed = store.analysed(article_id) if stored else None
+    if stored is None or analysed is None:
+        raise HTTPException(404, f"no article {article_id[:40]!r} in the store")
+    return _render(request, "article.html", stored=stored, view=article_view(analysed, outlet=stored.outlet, copies=stored.copies))
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(request: Request, a: Annotated[str, Query(max_length=40)], b: Annotated[str, Query(max_length=40)]):
+    doc_a, doc_b, comparison = compare_stored(request, a, b)
+    store = request.app.state.store
+    ref_a, ref_b = store.article(a), store.article(b)
+    view = compare_view(doc_a, doc_b, comparison, outlet_a=ref_a.outlet if ref_a else None, outlet_b=ref_b.outlet if ref_b else None)
+    return _render(request, "compare.html", view=view, scores=comparison["scores"])
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request):
+    """The OpenAPI description as a page (FastAPI's own docs pages would load scripts from a CDN)."""
+    schema = request.app.openapi()
+    operations = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": operation.get("parameters", []),
+                    "body": body.get("$ref", "").rsplit("/", 1)[-1] or None,
+                    "responses": sorted(operation.get("responses", {})),
+                }
+            )
+    return _render(request, "docs.html", schema=schema, operations=operations, models=schema.get("components", {}).get("schemas", {}))

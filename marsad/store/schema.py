@@ -1,0 +1,110 @@
+"""The SQLite schema, versioned: ``PRAGMA user_version`` is the number of migrations applied.
+
+A migration is appended, never edited: opening an older store applies the missing ones in
+order, in one transaction each.
+
+Design notes:
+    * ``articles`` holds the clean fields (as JSON, so new Article fields need no migration),
+      the indexed columns pages filter on, the cached analysis (``marsad.store.codec``), the
+      document vector and the MinHash signature.
+    * ``bands`` is the persisted MinHash LSH: one row per (band key, article); a look-up by
+      band is an index seek, so finding copies costs the same at 1k or 1M articles.
+    * ``story_entities`` is each story's entity profile, keyed (entity, recency) so the
+      clusterer finds recent stories naming a rare entity with one index range per entity.
+    * ``counters`` keeps running totals, so ``count(*)`` over a million rows is never needed.
+    * ``articles_fts`` is a contentless FTS5 index over normalised title and text
+      (rowid = articles.rowid).
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: articles, analyses, stories, LSH bands, entity profiles, full-text search, outlets
+    """
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        story_id TEXT,
+        copy_of TEXT,
+        copy_kind TEXT,
+        title TEXT,
+        url TEXT,
+        outlet TEXT,
+        language TEXT,
+        published TEXT,
+        added TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        analysis BLOB NOT NULL,
+        vector BLOB NOT NULL,
+        signature BLOB
+    );
+    CREATE INDEX articles_story ON articles(story_id, published);
+    CREATE INDEX articles_copy_of ON articles(copy_of) WHERE copy_of IS NOT NULL;
+    CREATE INDEX articles_recent ON articles(published, rowid);
+    CREATE INDEX articles_language ON articles(language, story_id);
+    CREATE INDEX articles_outlet ON articles(outlet, story_id);
+
+    CREATE TABLE article_entities (
+        article_id TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (article_id, entity_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_entities_entity ON article_entities(entity_id);
+
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        label TEXT NOT NULL,
+        articles INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE bands (
+        key INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        headline TEXT,
+        headline_article TEXT,
+        size INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        first_published TEXT,
+        last_published TEXT,
+        updated TEXT NOT NULL,
+        recency TEXT NOT NULL,
+        outlets TEXT NOT NULL,
+        languages TEXT NOT NULL,
+        centroid BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX stories_recent ON stories(recency DESC, updated DESC);
+
+    CREATE TABLE story_entities (
+        entity_id TEXT NOT NULL,
+        story_id TEXT NOT NULL,
+        articles INTEGER NOT NULL,
+        last_published TEXT,
+        PRIMARY KEY (entity_id, story_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX story_entities_recent ON story_entities(entity_id, last_published);
+    CREATE INDEX story_entities_story ON story_entities(story_id);
+
+    CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO counters (name, value) VALUES ('articles', 0), ('copies', 0);
+
+    CREATE TABLE outlet_templates (
+        outlet TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', tokenize='unicode61 remove_diacritics 2');
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

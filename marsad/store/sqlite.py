@@ -1,0 +1,633 @@
+"""The SQLite store: one file, WAL, versioned schema, FTS5, an ANN index saved beside it.
+
+One connection serves the writer and the readers of a process (guarded by a lock, so the web
+server's threads can share it); other processes open their own, and WAL lets them read while
+the ingest writes. Every :meth:`SQLiteStore.add` is one ``BEGIN IMMEDIATE … COMMIT``: a kill at
+any point leaves either the whole batch or none of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import regex
+
+from marsad.analyse.normalise import normalise
+from marsad.errors import StoreError
+from marsad.models import Analysed, Article
+from marsad.store.base import (
+    ArticleQuery,
+    ArticleRef,
+    Batch,
+    EntityCount,
+    NewArticle,
+    Page,
+    StoreCounts,
+    StoredArticle,
+    StoryDetail,
+    StoryMember,
+    StoryQuery,
+    StoryState,
+    StorySummary,
+)
+from marsad.store.codec import decode_analysis, decode_vector, encode_analysis, encode_vector
+from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
+from marsad.store.vectors import VectorIndex
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def outlet_of(article: Article, given: str | None = None) -> str | None:
+    """The outlet: as given, else as the article says, else the URL's host without ``www.``."""
+    outlet = given or getattr(article, "outlet", None)
+    if outlet:
+        return outlet
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
+
+
+def fts_query(text: str) -> str | None:
+    """Plain words → an FTS5 query matching all of them (normalised as the index is)."""
+    words = _WORD.findall(normalise(text))
+    return " ".join(f'"{word}"' for word in words) or None
+
+
+def _article_json(article: Article) -> str:
+    data = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _article_from_json(raw: str) -> Article:
+    data = json.loads(raw)
+    data = {key: (tuple(value) if isinstance(value, list) else value) for key, value in data.items() if key in _ARTICLE_FIELDS}
+    return Article(**data)
+
+
+def _later(a: str | None, b: str | None) -> str | None:
+    return max(x for x in (a, b) if x) if (a or b) else None
+
+
+class SQLiteStore:
+    """The default :class:`~marsad.store.base.Store`.
+
+    Args:
+        location: the database file (created when missing), or ``":memory:"``.
+        read_only: open without writing anything (no migrations; the web server's mode).
+        save_interval: seconds between saves of the ANN index while adding (it is always
+            saved on :meth:`close`; a store closed uncleanly catches its index up on open).
+
+    Raises:
+        StoreError: the file is not a marsad store, is corrupt, is newer than this marsad, or
+            cannot be opened.
+    """
+
+    def __init__(self, location: str | Path = "marsad.db", *, read_only: bool = False, save_interval: float = 30.0):
+        self.location = str(location)
+        self.read_only = read_only
+        self.save_interval = save_interval
+        self._lock = threading.RLock()
+        self._vectors: VectorIndex | None = None
+        self._last_save = time.monotonic()
+        self._carried: dict[str, tuple[set[str], set[str]]] = {}  # lists of stories merged into one new in this batch
+        in_memory = self.location == ":memory:"
+        try:
+            if read_only and not in_memory:
+                if not Path(self.location).exists():
+                    raise StoreError(f"{self.location}: no such store")
+                uri = f"file:{Path(self.location).resolve()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.location, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            if not in_memory and not read_only:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
+            self.db.execute("PRAGMA cache_size = -65536")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.location}: store schema {version} is newer than this marsad ({SCHEMA_VERSION}); upgrade marsad")
+        if version == 0 and not self.read_only:
+            tables = self.db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            if tables:
+                raise StoreError(f"{self.location}: not a marsad store (it has other tables)")
+        if version < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreError(f"{self.location}: store schema {version} is older than {SCHEMA_VERSION} (open it once for writing to migrate)")
+            for number in range(version, SCHEMA_VERSION):
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _statements(MIGRATIONS[number]):
+                        self.db.execute(statement)
+                    self.db.execute(f"PRAGMA user_version = {number + 1}")
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- vectors --------------------------------------------------------------------------
+    def _index_path(self) -> Path | None:
+        return None if self.location == ":memory:" else Path(self.location + ".usearch")
+
+    def _vector_index(self, dim: int | None = None) -> VectorIndex | None:
+        """The ANN index, loaded (or rebuilt, or caught up) on first use."""
+        if self._vectors is not None:
+            return self._vectors
+        row = self.db.execute("SELECT vector FROM articles LIMIT 1").fetchone()
+        if row is None and dim is None:
+            return None
+        dim = dim or len(decode_vector(row[0]))
+        index = VectorIndex(dim, self._index_path())
+        loaded = index.load()
+        count = self.db.execute("SELECT count(*) FROM articles WHERE rowid <= ?", (index.watermark,)).fetchone()[0]
+        if loaded and count != len(index):
+            logger.warning("%s: vector index is stale (%d vectors, %d articles); rebuilding it", self.location, len(index), count)
+            index, loaded = VectorIndex(dim, self._index_path()), False
+        missing = self.db.execute("SELECT rowid, id, vector FROM articles WHERE rowid > ? ORDER BY rowid", (index.watermark,))
+        added = 0
+        while rows := missing.fetchmany(10_000):
+            index.add([r[1] for r in rows], np.stack([decode_vector(r[2]) for r in rows]), watermark=rows[-1][0])
+            added += len(rows)
+        self._vectors = index
+        if added and not self.read_only:
+            logger.info("%s: added %d vectors to the index", self.location, added)
+            index.save()
+        return index
+
+    def nearest(self, vector: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` stored articles nearest ``vector`` (article id, cosine), most similar first."""
+        with self._lock:
+            index = self._vector_index()
+            return index.nearest(vector, k) if index is not None else []
+
+    def save_index(self) -> None:
+        with self._lock:
+            if self._vectors is not None and not self.read_only:
+                self._vectors.save()
+                self._last_save = time.monotonic()
+
+    # -- write ----------------------------------------------------------------------------
+    def add(self, batch: Batch) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only")
+        with self._lock:
+            inserted: list[tuple[int, NewArticle]] = []
+            now = now_iso()
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                for absorbed, target in batch.merged.items():
+                    self._merge(absorbed, target)
+                seen = self.known([new.id for new in batch.articles])
+                touched: dict[str, tuple[set[str], set[str]]] = {}
+                for new in batch.articles:
+                    if new.id in seen:
+                        continue
+                    seen.add(new.id)
+                    rowid = self._insert(new, now)
+                    inserted.append((rowid, new))
+                    outlets, languages = touched.setdefault(new.story_id, (set(), set()))
+                    outlet = outlet_of(new.analysed.article, new.outlet)
+                    if outlet:
+                        outlets.add(outlet)
+                    if new.analysed.article.language:
+                        languages.add(new.analysed.article.language)
+                for state in batch.stories:
+                    self._put_story(state, now, *touched.get(state.id, (set(), set())))
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            if inserted:
+                dim = len(inserted[0][1].analysed.analysis.document_vector)
+                index = self._vector_index(dim)
+                index.add([new.id for _, new in inserted], np.stack([new.analysed.analysis.document_vector for _, new in inserted]), watermark=inserted[-1][0])
+                if time.monotonic() - self._last_save > self.save_interval:
+                    self.save_index()
+
+    def _insert(self, new: NewArticle, now: str) -> int:
+        article, analysis = new.analysed.article, new.analysed.analysis
+        signature = np.asarray(new.signature, dtype="<u4").tobytes() if new.signature is not None else None
+        cursor = self.db.execute(
+            "INSERT INTO articles (id, story_id, copy_of, copy_kind, title, url, outlet, language, published, added, fields, analysis, vector, signature)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id, new.story_id, new.copy_of, new.copy_kind, article.title, article.url,
+                outlet_of(article, new.outlet), article.language, article.published, now,
+                _article_json(article), encode_analysis(analysis), encode_vector(analysis.document_vector), signature,
+            ),
+        )
+        rowid = cursor.lastrowid
+        self.db.execute(
+            "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+            (rowid, normalise(article.title or ""), normalise(article.text)),
+        )
+        self.db.executemany("INSERT OR IGNORE INTO bands (key, article_id) VALUES (?, ?)", [(band, article.id) for band in new.bands])
+        mentions = Counter(mention.id for mention in analysis.entities)
+        first = {}
+        for mention in analysis.entities:
+            first.setdefault(mention.id, mention)
+        self.db.executemany(
+            "INSERT INTO article_entities (article_id, entity_id, mentions) VALUES (?, ?, ?)",
+            [(article.id, entity, count) for entity, count in mentions.items()],
+        )
+        independent = 1 if new.copy_of is None else 0
+        self.db.execute("UPDATE counters SET value = value + 1 WHERE name = ?", ("articles" if independent else "copies",))
+        self.db.executemany(
+            "INSERT INTO entities (id, kind, label, articles) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET articles = articles + excluded.articles",
+            [(entity, first[entity].kind.value, first[entity].label, independent) for entity in mentions],
+        )
+        if independent:
+            self.db.executemany(
+                "INSERT INTO story_entities (entity_id, story_id, articles, last_published) VALUES (?, ?, 1, ?)"
+                " ON CONFLICT (entity_id, story_id) DO UPDATE SET articles = articles + 1,"
+                " last_published = CASE WHEN excluded.last_published > coalesce(last_published, '') THEN excluded.last_published ELSE last_published END",
+                [(entity, new.story_id, article.published) for entity in mentions],
+            )
+        return rowid
+
+    def _merge(self, absorbed: str, target: str) -> None:
+        self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (target, absorbed))
+        self.db.execute(
+            "INSERT INTO story_entities (entity_id, story_id, articles, last_published)"
+            " SELECT entity_id, ?, articles, last_published FROM story_entities WHERE story_id = ? AND true"
+            " ON CONFLICT (entity_id, story_id) DO UPDATE SET articles = articles + excluded.articles,"
+            " last_published = CASE WHEN coalesce(excluded.last_published, '') > coalesce(last_published, '') THEN excluded.last_published ELSE last_published END",
+            (target, absorbed),
+        )
+        self.db.execute("DELETE FROM story_entities WHERE story_id = ?", (absorbed,))
+        old = self.db.execute("SELECT outlets, languages FROM stories WHERE id = ?", (absorbed,)).fetchone()
+        if old:
+            self.db.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
+            row = self.db.execute("SELECT outlets, languages FROM stories WHERE id = ?", (target,)).fetchone()
+            if row:
+                outlets = sorted(set(json.loads(row[0])) | set(json.loads(old[0])))
+                languages = sorted(set(json.loads(row[1])) | set(json.loads(old[1])))
+                self.db.execute("UPDATE stories SET outlets = ?, languages = ? WHERE id = ?", (json.dumps(outlets), json.dumps(languages), target))
+            else:
+                # The target is new in this batch: carry the absorbed story's lists over to it.
+                self._carried[target] = (set(json.loads(old[0])), set(json.loads(old[1])))
+
+    def _put_story(self, state: StoryState, now: str, outlets: set[str], languages: set[str]) -> None:
+        carried = self._carried.pop(state.id, None)
+        if carried:
+            outlets, languages = outlets | carried[0], languages | carried[1]
+        row = self.db.execute("SELECT outlets, languages FROM stories WHERE id = ?", (state.id,)).fetchone()
+        if row:
+            outlets = outlets | set(json.loads(row[0]))
+            languages = languages | set(json.loads(row[1]))
+        recency = state.last_published or now[:10]
+        self.db.execute(
+            "INSERT OR REPLACE INTO stories (id, headline, headline_article, size, articles, first_published, last_published, updated, recency, outlets, languages, centroid)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.id, state.headline, state.headline_article, state.size, state.articles, state.first_published,
+                state.last_published, now, recency, json.dumps(sorted(outlets), ensure_ascii=False),
+                json.dumps(sorted(languages)), encode_vector(state.centroid),
+            ),
+        )
+
+    # -- what the clusterer asks ----------------------------------------------------------
+    def known(self, article_ids: Sequence[str]) -> set[str]:
+        with self._lock:
+            found: set[str] = set()
+            for chunk in _chunks(list(article_ids)):
+                marks = ",".join("?" * len(chunk))
+                found.update(r[0] for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+            return found
+
+    def story_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        with self._lock:
+            found: dict[str, str] = {}
+            for chunk in _chunks(list(article_ids)):
+                marks = ",".join("?" * len(chunk))
+                found.update(self.db.execute(f"SELECT id, story_id FROM articles WHERE id IN ({marks}) AND story_id IS NOT NULL", chunk).fetchall())
+            return found
+
+    def band_matches(self, bands: Sequence[int], limit: int = 20) -> list[str]:
+        if not bands:
+            return []
+        with self._lock:
+            marks = ",".join("?" * len(bands))
+            rows = self.db.execute(
+                f"SELECT article_id, count(*) AS shared FROM bands WHERE key IN ({marks}) GROUP BY article_id ORDER BY shared DESC LIMIT ?",
+                (*bands, limit),
+            ).fetchall()
+            return [r[0] for r in rows]
+
+    def signatures(self, article_ids: Sequence[str]) -> dict[str, tuple[np.ndarray | None, str | None, str | None]]:
+        """Article id → (MinHash signature, copy_of, published) for the copy check."""
+        with self._lock:
+            found = {}
+            for chunk in _chunks(list(article_ids)):
+                marks = ",".join("?" * len(chunk))
+                for id_, signature, copy_of, published in self.db.execute(
+                    f"SELECT id, signature, copy_of, published FROM articles WHERE id IN ({marks})", chunk
+                ):
+                    found[id_] = (np.frombuffer(signature, dtype="<u4") if signature else None, copy_of, published)
+            return found
+
+    def stories_with_entities(self, entity_ids: Sequence[str], since: str | None, until: str | None, limit: int = 20) -> list[str]:
+        with self._lock:
+            found: dict[str, int] = {}
+            for entity in entity_ids:
+                # One index range per entity, newest first, capped: flat cost however common it is.
+                sql = "SELECT story_id FROM story_entities WHERE entity_id = ?"
+                params: list[Any] = [entity]
+                if since:
+                    sql += " AND last_published >= ?"
+                    params.append(since)
+                if until:
+                    sql += " AND last_published <= ?"
+                    params.append(until)
+                sql += " ORDER BY last_published DESC LIMIT ?"
+                params.append(limit)
+                for (story_id,) in self.db.execute(sql, params):
+                    found[story_id] = found.get(story_id, 0) + 1
+            ranked = sorted(found, key=lambda s: -found[s])
+            return ranked[:limit]
+
+    def story_states(self, story_ids: Sequence[str], entity_ids: Sequence[str] | None = None) -> dict[str, StoryState]:
+        with self._lock:
+            states = {}
+            for story_id in dict.fromkeys(story_ids):
+                row = self.db.execute(
+                    "SELECT id, centroid, size, articles, first_published, last_published, headline, headline_article FROM stories WHERE id = ?",
+                    (story_id,),
+                ).fetchone()
+                if row is None:
+                    continue
+                if entity_ids is None:
+                    entities = dict(self.db.execute("SELECT entity_id, articles FROM story_entities WHERE story_id = ?", (story_id,)).fetchall())
+                else:
+                    entities = {}
+                    for chunk in _chunks(list(entity_ids)):
+                        marks = ",".join("?" * len(chunk))
+                        entities.update(self.db.execute(
+                            f"SELECT entity_id, articles FROM story_entities WHERE story_id = ? AND entity_id IN ({marks})", (story_id, *chunk)
+                        ).fetchall())
+                states[story_id] = StoryState(
+                    id=row[0], centroid=decode_vector(row[1]).copy(), entities=entities, size=row[2], articles=row[3],
+                    first_published=row[4], last_published=row[5], headline=row[6], headline_article=row[7],
+                )
+            return states
+
+    def entity_frequencies(self, entity_ids: Sequence[str]) -> dict[str, int]:
+        with self._lock:
+            found: dict[str, int] = {}
+            for chunk in _chunks(list(entity_ids)):
+                marks = ",".join("?" * len(chunk))
+                found.update(self.db.execute(f"SELECT id, articles FROM entities WHERE id IN ({marks})", chunk).fetchall())
+            return found
+
+    def independent_articles(self) -> int:
+        with self._lock:
+            return self.db.execute("SELECT value FROM counters WHERE name = 'articles'").fetchone()[0]
+
+    def vectors(self) -> Iterator[tuple[str, np.ndarray]]:
+        cursor = self.db.execute("SELECT id, vector FROM articles ORDER BY rowid")
+        while rows := cursor.fetchmany(1000):
+            for id_, vector in rows:
+                yield id_, decode_vector(vector)
+
+    def analysed_in_order(self) -> Iterator[tuple[Analysed, str | None]]:
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.db.execute(
+                    "SELECT rowid, fields, analysis, outlet FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 500", (last,)
+                ).fetchall()
+            if not rows:
+                return
+            for rowid, fields, analysis, outlet in rows:
+                yield Analysed(_article_from_json(fields), decode_analysis(analysis)), outlet
+            last = rows[-1][0]
+
+    # -- read side ------------------------------------------------------------------------
+    def _story_filters(self, query: StoryQuery) -> tuple[str, list[Any]]:
+        where, params = ["s.size >= ?"], [query.min_size]
+        if query.text and (match := fts_query(query.text)):
+            where.append("s.id IN (SELECT a.story_id FROM articles a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))")
+            params.append(match)
+        if query.entity:
+            where.append("s.id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
+            params.append(query.entity)
+        if query.language:
+            where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
+            params.append(query.language)
+        if query.outlet:
+            where.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
+            params.append(query.outlet)
+        if query.since:
+            where.append("s.recency >= ?")
+            params.append(query.since)
+        if query.until:
+            where.append("coalesce(s.first_published, s.recency) <= ?")
+            params.append(query.until)
+        return " AND ".join(where), params
+
+    def stories(self, query: StoryQuery = StoryQuery()) -> Page[StorySummary]:
+        where, params = self._story_filters(query)
+        with self._lock:
+            try:
+                total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {where}", params).fetchone()[0]
+                rows = self.db.execute(
+                    f"SELECT {_SUMMARY_COLUMNS} FROM stories s WHERE {where} ORDER BY s.recency DESC, s.updated DESC, s.id LIMIT ? OFFSET ?",
+                    (*params, query.limit, query.offset),
+                ).fetchall()
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"bad story query: {error}") from None
+        return Page(tuple(_summary(row) for row in rows), total, query.limit, query.offset)
+
+    def story(self, story_id: str) -> StoryDetail | None:
+        with self._lock:
+            row = self.db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM stories s WHERE s.id = ?", (story_id,)).fetchone()
+            if row is None:
+                return None
+            refs = [_ref(r) for r in self.db.execute(f"SELECT {_REF_COLUMNS} FROM articles WHERE story_id = ? ORDER BY published, rowid", (story_id,))]
+            shared = self.db.execute(
+                "SELECT se.entity_id, e.kind, e.label, se.articles FROM story_entities se JOIN entities e ON e.id = se.entity_id"
+                " WHERE se.story_id = ? AND se.articles >= 2 ORDER BY se.articles DESC, se.entity_id LIMIT 50",
+                (story_id,),
+            ).fetchall()
+        copies: dict[str, list[ArticleRef]] = {}
+        for ref in refs:
+            if ref.copy_of:
+                copies.setdefault(ref.copy_of, []).append(ref)
+        independent_ids = {ref.id for ref in refs if not ref.copy_of}
+        members = [StoryMember(ref, tuple(copies.get(ref.id, ()))) for ref in refs if not ref.copy_of]
+        # A copy whose original sits in another story (stories merged since) is shown on its own.
+        members += [StoryMember(ref) for ref in refs if ref.copy_of and ref.copy_of not in independent_ids]
+        return StoryDetail(_summary(row), tuple(members), tuple(EntityCount(*r) for r in shared))
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT fields, outlet, story_id, added, copy_of, copy_kind, analysis FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            copies = tuple(_ref(r) for r in self.db.execute(f"SELECT {_REF_COLUMNS} FROM articles WHERE copy_of = ? ORDER BY published, rowid", (article_id,)))
+            entities = self.db.execute(
+                "SELECT ae.entity_id, e.kind, e.label, ae.mentions FROM article_entities ae JOIN entities e ON e.id = ae.entity_id"
+                " WHERE ae.article_id = ? ORDER BY ae.mentions DESC, ae.entity_id",
+                (article_id,),
+            ).fetchall()
+        analysis = decode_analysis(row[6])
+        return StoredArticle(
+            article=_article_from_json(row[0]), outlet=row[1], story_id=row[2], added=row[3], copy_of=row[4], copy_kind=row[5],
+            copies=copies, entities=tuple(EntityCount(*r) for r in entities),
+            dates=tuple(dict.fromkeys(d.value for d in analysis.dates)),
+            quantities=tuple(dict.fromkeys(q.key for q in analysis.quantities)),
+        )
+
+    def analysed(self, article_id: str) -> Analysed | None:
+        with self._lock:
+            row = self.db.execute("SELECT fields, analysis FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return Analysed(_article_from_json(row[0]), decode_analysis(row[1])) if row else None
+
+    def articles(self, query: ArticleQuery = ArticleQuery()) -> Page[ArticleRef]:
+        where, params = ["1"], []
+        if query.text and (match := fts_query(query.text)):
+            where.append("rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(match)
+        if query.entity:
+            where.append("id IN (SELECT article_id FROM article_entities WHERE entity_id = ?)")
+            params.append(query.entity)
+        for column in ("language", "outlet", "story_id"):
+            if value := getattr(query, column):
+                where.append(f"{column} = ?")
+                params.append(value)
+        if query.since:
+            where.append("published >= ?")
+            params.append(query.since)
+        if query.until:
+            where.append("published <= ?")
+            params.append(query.until)
+        clause = " AND ".join(where)
+        with self._lock:
+            total = self.db.execute(f"SELECT count(*) FROM articles WHERE {clause}", params).fetchone()[0]
+            rows = self.db.execute(
+                f"SELECT {_REF_COLUMNS} FROM articles WHERE {clause} ORDER BY published DESC, rowid DESC LIMIT ? OFFSET ?",
+                (*params, query.limit, query.offset),
+            ).fetchall()
+        return Page(tuple(_ref(r) for r in rows), total, query.limit, query.offset)
+
+    def counts(self) -> StoreCounts:
+        with self._lock:
+            totals = dict(self.db.execute("SELECT name, value FROM counters").fetchall())
+            articles, copies = totals["articles"] + totals["copies"], totals["copies"]
+            stories = self.db.execute("SELECT count(*) FROM stories").fetchone()[0]
+            if self._vectors is not None:
+                indexed = len(self._vectors)
+            else:
+                indexed = _saved_index_count(self._index_path())
+            return StoreCounts(articles, copies, stories, self.schema_version, self.location, indexed)
+
+    # -- per outlet -----------------------------------------------------------------------
+    def outlet_template(self, outlet: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self.db.execute("SELECT data FROM outlet_templates WHERE outlet = ?", (outlet,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_outlet_template(self, outlet: str, data: dict[str, Any]) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only")
+        raw = json.dumps(data, ensure_ascii=False)
+        with self._lock:
+            self.db.execute(
+                "INSERT INTO outlet_templates (outlet, data, updated) VALUES (?, ?, ?)"
+                " ON CONFLICT (outlet) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                (outlet, raw, now_iso()),
+            )
+
+    def outlet_templates(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        with self._lock:
+            rows = self.db.execute("SELECT outlet, data FROM outlet_templates ORDER BY outlet").fetchall()
+        for outlet, data in rows:
+            yield outlet, json.loads(data)
+
+    def integrity(self) -> str:
+        """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
+        with self._lock:
+            return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._vectors is not None and not self.read_only:
+                self._vectors.save()
+            self.db.close()
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_SUMMARY_COLUMNS = "s.id, s.headline, s.size, s.articles, s.outlets, s.languages, s.first_published, s.last_published, s.updated"
+_REF_COLUMNS = "id, title, outlet, url, language, published, story_id, copy_of, copy_kind"
+
+
+def _summary(row) -> StorySummary:
+    return StorySummary(row[0], row[1], row[2], row[3], tuple(json.loads(row[4])), tuple(json.loads(row[5])), row[6], row[7], row[8])
+
+
+def _ref(row) -> ArticleRef:
+    return ArticleRef(*row)
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+
+
+def _saved_index_count(path: Path | None) -> int:
+    if path is None:
+        return 0
+    try:
+        return int(json.loads(path.with_name(path.name + ".json").read_text())["count"])
+    except (OSError, ValueError, KeyError):
+        return 0

@@ -1,0 +1,98 @@
+"""The ANN index of article document vectors (usearch HNSW, cosine), kept beside the database.
+
+The database is the truth; the index is a cache of it. It is saved beside the store as
+``<db>.usearch`` with a small ``<db>.usearch.json`` saying how far into ``articles`` (by rowid)
+it reaches. On open, a missing, unreadable or inconsistent index is rebuilt from the vectors in
+SQLite, and an index that is merely behind (a crash after a commit, before a save) is caught up
+by adding the newer rows only. Saving writes a temporary file and renames it over the old one,
+so a kill during a save leaves the previous index whole.
+
+Keys are the article ids read as 64-bit integers (an id is 16 hex digits), so no mapping table
+is needed. Vectors are held as float16: half the memory, and cosine ranks do not change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from usearch.index import Index
+
+logger = logging.getLogger(__name__)
+
+
+def key_of(article_id: str) -> int:
+    return int(article_id, 16)
+
+
+def id_of(key: int) -> str:
+    return f"{int(key):016x}"
+
+
+class VectorIndex:
+    """Cosine nearest neighbours over article vectors.
+
+    Args:
+        dim: vector dimension.
+        path: where the index file lives (``None`` keeps it in memory only).
+    """
+
+    def __init__(self, dim: int, path: Path | None = None):
+        self.dim = dim
+        self.path = path
+        self.watermark = 0  # highest articles.rowid the index holds
+        self._index = Index(ndim=dim, metric="cos", dtype="f16", connectivity=16, expansion_add=64, expansion_search=64)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def load(self) -> bool:
+        """Load the saved index; False when there is none or it cannot be read."""
+        if self.path is None or not self.path.exists():
+            return False
+        sidecar = self.path.with_name(self.path.name + ".json")
+        try:
+            meta = json.loads(sidecar.read_text())
+            index = Index.restore(str(self.path))
+        except (OSError, ValueError, RuntimeError) as error:
+            logger.warning("%s: cannot read the vector index (%s); rebuilding it", self.path, error)
+            return False
+        if index is None or index.ndim != self.dim or len(index) != meta.get("count"):
+            logger.warning("%s: vector index does not match its note; rebuilding it", self.path)
+            return False
+        self._index = index
+        self.watermark = int(meta["watermark"])
+        return True
+
+    def add(self, ids: Iterable[str], vectors: np.ndarray, watermark: int | None = None) -> None:
+        keys = np.fromiter((key_of(i) for i in ids), dtype=np.uint64)
+        if len(keys):
+            fresh = ~np.array([self._index.contains(k) for k in keys], dtype=bool)
+            if fresh.any():
+                self._index.add(keys[fresh], np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)[fresh])
+        if watermark is not None:
+            self.watermark = max(self.watermark, watermark)
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Up to ``k`` (article id, cosine similarity), most similar first."""
+        if len(self._index) == 0:
+            return []
+        query = np.require(vector, dtype=np.float32, requirements=["C", "A"])
+        matches = self._index.search(query, min(k, len(self._index)))
+        return [(id_of(key), 1.0 - float(distance)) for key, distance in zip(matches.keys, matches.distances)]
+
+    def save(self) -> None:
+        """Write the index and its note atomically (temporary file, then rename)."""
+        if self.path is None:
+            return
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        self._index.save(str(temporary))
+        os.replace(temporary, self.path)
+        sidecar = self.path.with_name(self.path.name + ".json")
+        temporary = sidecar.with_name(sidecar.name + ".tmp")
+        temporary.write_text(json.dumps({"count": len(self._index), "watermark": self.watermark, "dim": self.dim}))
+        os.replace(temporary, sidecar)

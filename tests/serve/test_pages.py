@@ -1,0 +1,82 @@
+"""The HTML pages, read as text: what each shows, and their errors as pages."""
+
+from __future__ import annotations
+
+import re
+
+from tests.serve.conftest import REUTERS, UNRELATED, WASHINGTON
+
+
+def story_of(served, article_id: str) -> str:
+    return served.client.get(f"/api/articles/{article_id}").json()["story_id"]
+
+
+def test_stories_page_lists_every_story_with_its_facts(served):
+    html = served.client.get("/").text
+    assert html.count('class="story-row"') == 4
+    assert "رئيسا الأركان الأميركي والروسي يجتمعان في هلسنكي" in html
+    assert "3 articles" in html and "+1 copy" in html
+    assert "arabic.example.net" in html
+    assert 'name="q"' in html  # the search box
+
+
+def test_stories_page_search_and_paging(served, engine):
+    html = served.client.get("/", params={"q": "الوداد"}).text
+    assert html.count('class="story-row"') == 1 and "الأهلي" in html
+    assert "No story matches" in served.client.get("/", params={"q": "zzzzqqq"}).text
+    from fastapi.testclient import TestClient
+
+    from marsad.serve import ServeSettings, create_app
+
+    small = TestClient(create_app(served.store, engine, ServeSettings(page_size=3)))
+    first = small.get("/").text
+    assert first.count('class="story-row"') == 3 and 'rel="next"' in first
+    second = small.get("/", params={"page": 2}).text
+    assert second.count('class="story-row"') == 1 and 'rel="prev"' in second
+
+
+def test_story_page_columns_copies_chips_timeline(served):
+    html = served.client.get(f"/story/{story_of(served, REUTERS)}").text
+    assert html.count('<section class="column"') == 3  # the three independent reports
+    assert re.search(r'<details class="copies">\s*<summary>1 copy of this article</summary>', html)
+    assert "wire.example.org" in html  # the folded copy, and on the timeline
+    assert 'class="chip place"' in html and "Helsinki" in html
+    assert html.count("<circle") == 2  # the two dated articles on the timeline …
+    assert "2 articles without a publication date are not on the timeline" in html  # … and the two samples without one
+    assert 'dir="auto"' in html
+
+
+def test_story_page_marks_one_outlet_facts(served):
+    html = served.client.get(f"/story/{story_of(served, REUTERS)}").text
+    assert '<mark class="only" title="only arabic.example.net reports this place">ستوكهولم</mark>' in html
+    # 5 hours against 6: a conflict, marked in both columns and listed
+    assert '<mark class="conflict" title="hour: ' in html and "Where the outlets disagree" in html
+    # in the column's "only here" list: the one-outlet place, not the disputed hours
+    assert '<mark class="only" dir="auto">ستوكهولم</mark>' in html
+    assert '<mark class="only" dir="auto">خمس ساعات</mark>' not in html
+
+
+def test_compare_page_scores_and_columns(served):
+    html = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}).text
+    assert html.count('<g class="bar ') == 7
+    for dimension in ["overall", "geography", "entities", "time", "narrative", "style", "tone"]:
+        assert f'data-dimension="{dimension}"' in html
+    assert html.count('<section class="column"') == 2
+    assert "Only in" in html and '<mark class="only"' in html
+
+
+def test_article_page_shows_fields_entities(served):
+    html = served.client.get(f"/article/{served.conflicting}").text
+    assert "arabic.example.net" in html and "2021-09-22" in html
+    assert 'href="https://arabic.example.net/news/helsinki-chiefs"' in html
+    assert 'class="chip place"' in html
+
+
+def test_unknown_pages_are_404_pages(served):
+    for path in ["/story/s0000000000000000", "/article/0000000000000000", f"/compare?a={UNRELATED}&b=0000000000000000", "/nothing/here"]:
+        response = served.client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert "not found" in response.text
+    bad = served.client.get("/", params={"since": "yesterday"})
+    assert bad.status_code == 422 and "since" in bad.text

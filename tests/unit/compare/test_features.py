@@ -1,0 +1,71 @@
+"""Pair features: rarity weighting, length robustness, the tone and word views (stand-in encoder)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from marsad.compare.align import similarity_matrix
+from marsad.compare.features import FEATURES, FeatureStatistics, pair_features, term_vector, weighted_jaccard
+from marsad.models import Article
+
+STATISTICS = FeatureStatistics(aligned_similarity=0.8, rarity={"country:EG": 0.2}, rare_weight=5.0)
+
+
+def features(engine, a, b, statistics=STATISTICS):
+    a, b = engine.analyse(a), engine.analyse(b)
+    return pair_features(a, b, similarity_matrix(a.analysis.sentence_vectors, b.analysis.sentence_vectors), statistics)
+
+
+def test_weighted_jaccard_counts_rare_ids_more():
+    shared_common = weighted_jaccard(frozenset({"country:EG", "place:1"}), frozenset({"country:EG", "place:2"}), STATISTICS)
+    shared_rare = weighted_jaccard(frozenset({"country:EG", "place:1"}), frozenset({"country:FR", "place:1"}), STATISTICS)
+    assert shared_common == pytest.approx(0.2 / 10.2)
+    assert shared_rare == pytest.approx(5.0 / 10.2)
+    assert weighted_jaccard(frozenset(), frozenset(), STATISTICS) is None  # nothing on either side: no evidence
+
+
+def test_term_vector_weighs_rare_words_and_has_unit_length():
+    vector = term_vector("The talks in Helsinki lasted six hours and the meeting ended.", "en")
+    assert math.isclose(sum(w * w for w in vector.values()), 1.0, rel_tol=1e-9)
+    assert vector["helsinki"] > vector["talks"] > vector["the"]
+
+
+def test_features_cover_every_name_and_stay_in_range(engine, sample_articles):
+    row = features(engine, sample_articles[0], sample_articles[1])
+    assert tuple(row) == FEATURES
+    for name in ("document_cosine", "word_cosine", "lead_cosine", "narrative_coverage", "entities"):
+        assert -1.0 <= row[name] <= 1.0 + 1e-6, name
+    assert row["same_language"] == 1.0
+    assert row["days_apart"] is None or row["days_apart"] >= 0
+
+
+def test_features_do_not_grow_with_length(engine, sample_articles):
+    """Real articles are longer than the training texts: shares and cosines must not drift with length."""
+    a, b = sample_articles[0], sample_articles[1]
+    doubled_a = replace(a, paragraphs=a.paragraphs * 2)
+    doubled_b = replace(b, paragraphs=b.paragraphs * 2)
+    short, long = features(engine, a, b), features(engine, doubled_a, doubled_b)
+    for name in ("document_cosine", "word_cosine", "sentence_best_mean", "narrative_coverage", "people", "places", "dates", "quote_gap", "length_ratio"):
+        assert long[name] == pytest.approx(short[name], abs=0.03), name
+
+
+def test_same_text_is_closest(engine, sample_articles):
+    same = features(engine, sample_articles[0], sample_articles[0])
+    other = features(engine, sample_articles[0], sample_articles[2])
+    assert same["document_cosine"] == pytest.approx(1.0, abs=1e-5) and same["word_cosine"] == pytest.approx(1.0)
+    assert same["narrative_coverage"] == 1.0
+    assert other["document_cosine"] < same["document_cosine"] and other["word_cosine"] < 0.5
+
+
+def test_tone_axes_read_polarity_off_the_vectors(engine):
+    positive = Article(source="p", title=None, paragraphs=("wonderful happy victory celebration joy",), language="en")
+    negative = Article(source="n", title=None, paragraphs=("terrible tragic attack killed grief",), language="en")
+    axes = np.stack([engine.analyser.encoder.encode(["wonderful happy victory celebration joy"])[0] - engine.analyser.encoder.encode(["terrible tragic attack killed grief"])[0]] * 2)
+    axes /= np.linalg.norm(axes, axis=1, keepdims=True)
+    row = features(engine, positive, negative, replace(STATISTICS, tone_axes=axes.astype(np.float32)))
+    assert row["polarity_gap"] > 0.5
+    assert features(engine, positive, negative)["polarity_gap"] is None  # no axes, no tone evidence

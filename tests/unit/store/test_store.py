@@ -1,0 +1,187 @@
+"""The SQLite store: schema and migrations, atomic batches, reads for the web page, the ANN index beside it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from marsad.errors import StoreError
+from marsad.models import Article
+from marsad.store import ArticleQuery, Batch, NewArticle, StoryQuery, StoryState, open_store
+from marsad.store.codec import decode_analysis, encode_analysis
+from marsad.store.schema import SCHEMA_VERSION
+from marsad.store.sqlite import SQLiteStore
+
+BODY_A = "The finance ministers of six countries met in Helsinki on Tuesday to agree a new budget rule for the region. " * 3
+BODY_B = "Heavy rain flooded the old city of Fes, and the rescue services moved three hundred families to schools. " * 3
+
+
+def _article(engine, title, body, *, published=None, language=None, url=None):
+    article = Article(source="<test>", title=title, paragraphs=(body,), published=published, language=language, url=url)
+    return engine.analyse(article)
+
+
+def _state(story_id, analysed_list, published=None):
+    centroid = np.sum([a.analysis.document_vector for a in analysed_list], axis=0)
+    return StoryState(story_id, centroid, {}, len(analysed_list), len(analysed_list), published, published, analysed_list[0].article.title, analysed_list[0].article.id)
+
+
+@pytest.fixture()
+def two_stories(engine, tmp_path):
+    store = SQLiteStore(tmp_path / "m.db")
+    a1 = _article(engine, "Ministers agree budget rule in Helsinki", BODY_A, published="2021-09-22", url="https://www.reuters.com/a")
+    a2 = _article(engine, "Budget rule agreed", BODY_A + " Officials said more talks follow.", published="2021-09-23", url="https://apnews.com/b")
+    copy = _article(engine, "Budget rule agreed (wire)", BODY_A + " Officials said more talks follow. Agency copy.", published="2021-09-23", url="https://example.org/c")
+    b1 = _article(engine, "فيضانات في فاس", "غمرت الأمطار الغزيرة المدينة القديمة في فاس ونقلت فرق الإنقاذ ثلاثمئة أسرة إلى المدارس. " * 3, published="2021-10-01", language="ar")
+    s1, s2 = f"s{a1.article.id}", f"s{b1.article.id}"
+    store.add(Batch(
+        (NewArticle(a1, s1), NewArticle(a2, s1), NewArticle(copy, s1, copy_of=a2.article.id, copy_kind="wire"), NewArticle(b1, s2, outlet="hespress")),
+        (replace(_state(s1, [a1, a2]), first_published="2021-09-22", last_published="2021-09-23", articles=3),
+         _state(s2, [b1], "2021-10-01")),
+    ))
+    yield store, (a1, a2, copy, b1), (s1, s2)
+    store.close()
+
+
+def test_codec_round_trip(engine, sample_articles):
+    analysed = engine.analyse(sample_articles[0])
+    back = decode_analysis(encode_analysis(analysed.analysis))
+    assert back.sentences == analysed.analysis.sentences
+    assert back.entities == analysed.analysis.entities
+    assert back.dates == analysed.analysis.dates and back.quantities == analysed.analysis.quantities
+    assert np.array_equal(back.sentence_vectors, analysed.analysis.sentence_vectors)
+    assert np.array_equal(back.document_vector, analysed.analysis.document_vector)
+
+
+def test_schema_is_versioned_and_in_wal_mode(tmp_path):
+    path = tmp_path / "m.db"
+    SQLiteStore(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer than this marsad"):
+        SQLiteStore(path)
+
+
+def test_a_foreign_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE things (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="not a marsad store"):
+        SQLiteStore(path)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError):
+        SQLiteStore(garbage)
+
+
+def test_a_batch_is_all_or_nothing(engine, tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "m.db")
+    a = _article(engine, "One", BODY_A)
+    b = _article(engine, "Two", BODY_B)
+    original = SQLiteStore._insert
+    calls = []
+
+    def failing_insert(self, new, now):
+        calls.append(new.id)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return original(self, new, now)
+
+    monkeypatch.setattr(SQLiteStore, "_insert", failing_insert)
+    with pytest.raises(RuntimeError):
+        store.add(Batch((NewArticle(a, "s1"), NewArticle(b, "s1")), (_state("s1", [a, b]),)))
+    assert store.counts().articles == 0 and store.counts().stories == 0
+    monkeypatch.setattr(SQLiteStore, "_insert", original)
+    store.add(Batch((NewArticle(a, "s1"), NewArticle(b, "s1")), (_state("s1", [a, b]),)))
+    store.add(Batch((NewArticle(a, "s1"),)))  # the same article again: skipped
+    assert store.counts().articles == 2
+    store.close()
+
+
+def test_stories_list_newest_first_with_filters(two_stories):
+    store, (a1, a2, copy, b1), (s1, s2) = two_stories
+    page = store.stories()
+    assert [s.id for s in page.items] == [s2, s1] and page.total == 2
+    first = page.items[1]
+    assert (first.size, first.articles) == (2, 3)
+    assert first.outlets == ("apnews.com", "example.org", "reuters.com")
+    assert (first.first_published, first.last_published) == ("2021-09-22", "2021-09-23")
+    assert [s.id for s in store.stories(StoryQuery(text="Helsinki budget")).items] == [s1]
+    assert [s.id for s in store.stories(StoryQuery(text="فاس")).items] == [s2]
+    assert [s.id for s in store.stories(StoryQuery(language="ar")).items] == [s2]
+    assert [s.id for s in store.stories(StoryQuery(outlet="hespress")).items] == [s2]
+    assert [s.id for s in store.stories(StoryQuery(until="2021-09-30")).items] == [s1]
+    assert [s.id for s in store.stories(StoryQuery(min_size=2)).items] == [s1]
+    paged = store.stories(StoryQuery(limit=1, offset=1))
+    assert [s.id for s in paged.items] == [s1] and paged.total == 2
+
+
+def test_story_folds_copies_under_their_original(two_stories):
+    store, (a1, a2, copy, b1), (s1, s2) = two_stories
+    detail = store.story(s1)
+    assert [m.article.id for m in detail.members] == [a1.article.id, a2.article.id]
+    assert [c.id for c in detail.members[1].copies] == [copy.article.id]
+    assert detail.members[1].copies[0].copy_kind == "wire"
+    assert store.story("nope") is None
+    assert detail.as_dict()["members"][1]["copies"][0]["copy_of"] == a2.article.id
+
+
+def test_article_and_analysed_come_back(two_stories, engine):
+    store, (a1, a2, copy, b1), (s1, s2) = two_stories
+    stored = store.article(a2.article.id)
+    assert stored.article == a2.article
+    assert stored.story_id == s1 and [c.id for c in stored.copies] == [copy.article.id]
+    analysed = store.analysed(a1.article.id)
+    assert analysed.article == a1.article
+    assert np.array_equal(analysed.analysis.sentence_vectors, a1.analysis.sentence_vectors)
+    assert store.article("0000000000000000") is None
+    page = store.articles(ArticleQuery(story_id=s1))
+    assert page.total == 3 and page.items[-1].id == a1.article.id
+    counts = store.counts()
+    assert (counts.articles, counts.copies, counts.stories) == (4, 1, 2)
+
+
+def test_outlet_templates(tmp_path):
+    with SQLiteStore(tmp_path / "m.db") as store:
+        assert store.outlet_template("reuters.com") is None
+        store.save_outlet_template("reuters.com", {"boilerplate": ["Open toolbar"]})
+        store.save_outlet_template("reuters.com", {"boilerplate": ["Share"]})
+        assert store.outlet_template("reuters.com") == {"boilerplate": ["Share"]}
+        assert list(store.outlet_templates()) == [("reuters.com", {"boilerplate": ["Share"]})]
+
+
+def test_vector_index_is_saved_beside_and_rebuilt(two_stories, tmp_path):
+    store, (a1, *_), _ = two_stories
+    assert store.nearest(a1.analysis.document_vector, 1)[0][0] == a1.article.id
+    store.close()
+    index = tmp_path / "m.db.usearch"
+    assert index.exists()
+    index.unlink()  # lost: rebuilt from the vectors in SQLite
+    with open_store(tmp_path / "m.db") as again:
+        assert again.counts().vectors_indexed == 4
+        assert again.nearest(a1.analysis.document_vector, 1)[0][0] == a1.article.id
+    (tmp_path / "m.db.usearch.json").write_text('{"count": 2, "watermark": 2, "dim": 256}')  # stale note
+    with open_store(tmp_path / "m.db") as again:
+        assert again.nearest(a1.analysis.document_vector, 4)[0][0] == a1.article.id
+        assert again.counts().vectors_indexed == 4
+
+
+def test_read_only_store(two_stories, tmp_path):
+    store, _, (s1, s2) = two_stories
+    store.close()
+    reader = open_store(tmp_path / "m.db", read_only=True)
+    assert reader.counts().stories == 2
+    with pytest.raises(StoreError):
+        reader.save_outlet_template("x", {})
+    reader.close()
+    with pytest.raises(StoreError, match="no such store"):
+        open_store(tmp_path / "missing.db", read_only=True)
