@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+from contextlib import contextmanager
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -136,7 +137,7 @@ class Engine:
                 yield self._analyse_batch(_strip(cleaned, templates))
             return
         context = multiprocessing.get_context("spawn")
-        with context.Pool(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
+        with _one_blas_thread_in_children(), context.Pool(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
             # Two passes through the workers: clean, then (after this process has stripped the
             # outlets' learned boilerplate, which needs every page of the batch) analyse.
             cleaned = (_strip([_unpack(item) for item in packed], templates) for packed in pool.imap(_clean_work, batches))
@@ -273,6 +274,30 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 
 
 # -- worker processes: each holds one Engine, built once -------------------------------------
+_BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def _one_blas_thread_in_children():
+    """Start worker processes with one BLAS thread each (unless the user set a number).
+
+    Workers are the parallelism; each one's BLAS also starting a thread per core made them
+    spin against each other: 117 ms of CPU an article instead of 42 (bench/ingest_speed.py).
+    BLAS reads these variables when it loads, so they are set for the children's start only.
+    """
+    saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
+    for name in _BLAS_THREADS:
+        os.environ.setdefault(name, "1")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 _worker_engine: Engine | None = None
 
 
