@@ -10,7 +10,7 @@ import pytest
 
 from marsad.cli.score_pairs import BatchScorer, read_pairs
 from marsad.engine import Engine
-from marsad.models import Article, Dimension
+from marsad.models import Dimension
 from marsad.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -60,16 +60,8 @@ def test_sample_pages_same_event_and_unrelated(use_engine, sample_articles):
     assert different.scores[Dimension.OVERALL] > same.scores[Dimension.OVERALL] + 1.5
 
 
-def test_arabic_and_english_reports_of_one_event(use_engine, sample_articles):
-    english = Article(
-        source="en",
-        title="US, Russian military chiefs hold six hours of talks in Helsinki",
-        paragraphs=(
-            "The top U.S. and Russian generals held six hours of talks in Helsinki on Wednesday, their first face-to-face meeting since 2019, as both countries adjust to the U.S. withdrawal from Afghanistan and the Taliban takeover.",
-            "Neither General Mark Milley, chairman of the Joint Chiefs of Staff, nor Russia's chief of general staff Valery Gerasimov disclosed details of the discussions.",
-        ),
-        language="en",
-    )
+def test_arabic_and_english_reports_of_one_event(use_engine, sample_articles, english_helsinki_report):
+    english = english_helsinki_report
     same_event = use_engine.compare(sample_articles[1], english)
     unrelated = use_engine.compare(sample_articles[2], english)
     assert same_event.scores[Dimension.OVERALL] <= 2.5

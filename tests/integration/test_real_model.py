@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from marsad.models import Article, Dimension
+from marsad.models import Dimension
 
 pytestmark = pytest.mark.integration
 
@@ -30,15 +30,8 @@ def test_sample_pages_same_event_and_unrelated(real_engine, sample_articles):
     assert different.scores[Dimension.OVERALL] > same.scores[Dimension.OVERALL] + 1.0
 
 
-def test_arabic_and_english_reports_of_one_event_align(real_engine, sample_articles):
-    english = Article(
-        source="en",
-        title="US, Russian military chiefs hold six hours of talks in Helsinki",
-        paragraphs=(
-            "The top U.S. and Russian generals held six hours of talks in Helsinki on Wednesday, their first face-to-face meeting since 2019, as both countries adjust to the U.S. withdrawal from Afghanistan and the Taliban takeover.",
-            "Neither General Mark Milley, chairman of the Joint Chiefs of Staff, nor Russia's chief of general staff Valery Gerasimov disclosed details of the discussions.",
-        ),
-    )
+def test_arabic_and_english_reports_of_one_event_align(real_engine, sample_articles, english_helsinki_report):
+    english = english_helsinki_report
     comparison = real_engine.compare(sample_articles[1], english)
     assert comparison.scores[Dimension.OVERALL] <= 2.5
     assert {"Helsinki"} <= {item["label"] for item in comparison.evidence.shared["places"]}
