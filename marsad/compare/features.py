@@ -139,7 +139,9 @@ def _frequencies(language: str) -> dict[str, float]:
         return {}
 
 
+@lru_cache(maxsize=500_000)
 def _term_weight(word: str, language: str) -> float:
+    """Rarity weight of one (casefolded) word; words recur across articles, so cached."""
     frequency = _frequencies(language).get(word)
     zipf = math.log10(frequency) + 9.0 if frequency else 0.0
     return max(_COMMON_ZIPF - zipf, _MIN_TERM_WEIGHT)
