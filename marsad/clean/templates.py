@@ -19,6 +19,7 @@ seen alone later is cleaned with what its outlet's earlier pages taught.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -166,6 +167,8 @@ class OutletTemplates:
         self.by_outlet: dict[str, OutletTemplate] = {template.outlet: template for template in templates}
         self._load = load
         self.changed: set[str] = set()  # outlets observed since the last save
+        # Ingest with worker processes learns in the pool's feeder thread and saves in the main one.
+        self.lock = threading.RLock()
 
     def get(self, outlet: str) -> OutletTemplate:
         if outlet not in self.by_outlet:
@@ -180,9 +183,11 @@ class OutletTemplates:
 
     def save(self, save: Callable[[str, dict], None]) -> None:
         """Write the templates observed since the last save (``Store.save_outlet_template``)."""
-        for outlet in sorted(self.changed):
-            save(outlet, self.by_outlet[outlet].to_dict())
-        self.changed.clear()
+        with self.lock:
+            snapshots = {outlet: self.by_outlet[outlet].to_dict() for outlet in sorted(self.changed)}
+            self.changed.clear()
+        for outlet, data in snapshots.items():
+            save(outlet, data)
 
     def apply(self, outlet: str | None, article: Article) -> Article:
         """The article without the lines its outlet's template marks as boilerplate.
@@ -219,9 +224,10 @@ def clean_with_templates(articles: list[Article], templates: OutletTemplates) ->
     Learning first, applying after, lets the batch teach itself: the first page of an outlet
     loses its template lines as well as the last.
     """
-    for article in articles:
-        templates.observe(outlet_key(article), article)
-    return [templates.apply(outlet_key(article), article) for article in articles]
+    with templates.lock:
+        for article in articles:
+            templates.observe(outlet_key(article), article)
+        return [templates.apply(outlet_key(article), article) for article in articles]
 
 
 def strip_templates(items: Iterable[Article | Exception], templates: OutletTemplates, batch_size: int = 500) -> Iterator[Article | Exception]:

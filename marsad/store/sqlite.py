@@ -204,6 +204,7 @@ class SQLiteStore:
         with self._lock:
             inserted: list[tuple[int, NewArticle]] = []
             now = now_iso()
+            self._carried.clear()  # a rolled-back batch must not leave its merges behind
             try:
                 self.db.execute("BEGIN IMMEDIATE")
                 for absorbed, target in batch.merged.items():
@@ -225,9 +226,12 @@ class SQLiteStore:
                 for state in batch.stories:
                     self._put_story(state, now, *touched.get(state.id, (set(), set())))
                 self.db.execute("COMMIT")
-            except BaseException:
+            except BaseException as error:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    # "database is locked" (another writer), "disk is full": one clear line, not a traceback.
+                    raise StoreError(f"{self.location}: the batch was not stored ({error})") from None
                 raise
             if inserted:
                 dim = len(inserted[0][1].analysed.analysis.document_vector)
@@ -298,7 +302,9 @@ class SQLiteStore:
                 self.db.execute("UPDATE stories SET outlets = ?, languages = ? WHERE id = ?", (json.dumps(outlets), json.dumps(languages), target))
             else:
                 # The target is new in this batch: carry the absorbed story's lists over to it.
-                self._carried[target] = (set(json.loads(old[0])), set(json.loads(old[1])))
+                outlets, languages = self._carried.setdefault(target, (set(), set()))
+                outlets |= set(json.loads(old[0]))
+                languages |= set(json.loads(old[1]))
 
     def _put_story(self, state: StoryState, now: str, outlets: set[str], languages: set[str]) -> None:
         carried = self._carried.pop(state.id, None)
@@ -438,6 +444,8 @@ class SQLiteStore:
     # -- read side ------------------------------------------------------------------------
     def _story_filters(self, query: StoryQuery) -> tuple[str, list[Any]]:
         where, params = ["s.size >= ?"], [query.min_size]
+        if query.text and not fts_query(query.text):
+            where.append("0")  # a search of no words ("*", '"') finds nothing, not everything
         if query.text and (match := fts_query(query.text)):
             where.append("s.id IN (SELECT a.story_id FROM articles a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))")
             params.append(match)
@@ -520,6 +528,8 @@ class SQLiteStore:
 
     def articles(self, query: ArticleQuery = ArticleQuery()) -> Page[ArticleRef]:
         where, params = ["1"], []
+        if query.text and not fts_query(query.text):
+            where.append("0")  # a search of no words finds nothing, not everything
         if query.text and (match := fts_query(query.text)):
             where.append("rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(match)
@@ -567,11 +577,14 @@ class SQLiteStore:
             raise StoreError(f"{self.location}: opened read-only")
         raw = json.dumps(data, ensure_ascii=False)
         with self._lock:
-            self.db.execute(
-                "INSERT INTO outlet_templates (outlet, data, updated) VALUES (?, ?, ?)"
-                " ON CONFLICT (outlet) DO UPDATE SET data = excluded.data, updated = excluded.updated",
-                (outlet, raw, now_iso()),
-            )
+            try:
+                self.db.execute(
+                    "INSERT INTO outlet_templates (outlet, data, updated) VALUES (?, ?, ?)"
+                    " ON CONFLICT (outlet) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                    (outlet, raw, now_iso()),
+                )
+            except sqlite3.Error as error:
+                raise StoreError(f"{self.location}: the template of {outlet!r} was not stored ({error})") from None
 
     def outlet_templates(self) -> Iterator[tuple[str, dict[str, Any]]]:
         with self._lock:

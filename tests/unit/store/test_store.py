@@ -185,3 +185,36 @@ def test_read_only_store(two_stories, tmp_path):
     reader.close()
     with pytest.raises(StoreError, match="no such store"):
         open_store(tmp_path / "missing.db", read_only=True)
+
+
+def test_a_search_of_no_words_finds_nothing(two_stories):
+    store, _, _ = two_stories
+    for text in ['"', "*", "-", "\x00"]:
+        assert store.stories(StoryQuery(text=text)).total == 0
+        assert store.articles(ArticleQuery(text=text)).total == 0
+
+
+def test_two_stories_merged_into_a_new_one_keep_both_outlet_lists(two_stories, engine):
+    store, (a1, a2, copy, b1), (s1, s2) = two_stories
+    fresh = _article(engine, "A bridge between them", BODY_A + " " + BODY_B, published="2021-10-02")
+    s3 = f"s{fresh.article.id}"
+    store.add(Batch((NewArticle(fresh, s3),), (_state(s3, [fresh, a1, b1], "2021-10-02"),), {s1: s3, s2: s3}))
+    [merged] = store.stories().items
+    assert set(merged.outlets) >= {"reuters.com", "apnews.com", "example.org", "hespress"}
+    assert set(merged.languages) >= {"ar"}
+
+
+def test_a_locked_store_gives_a_store_error_not_a_traceback(two_stories, engine, tmp_path):
+    store, _, _ = two_stories
+    other = sqlite3.connect(tmp_path / "m.db", timeout=0.1, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    store.db.execute("PRAGMA busy_timeout = 100")
+    try:
+        late = _article(engine, "Late news", BODY_B, published="2021-10-03")
+        with pytest.raises(StoreError, match="not stored"):
+            store.add(Batch((NewArticle(late, f"s{late.article.id}"),), (_state(f"s{late.article.id}", [late]),)))
+        with pytest.raises(StoreError, match="not stored"):
+            store.save_outlet_template("example.org", {"outlet": "example.org"})
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
