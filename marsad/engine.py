@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+from collections import deque
 from contextlib import contextmanager
+from itertools import islice
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -139,10 +141,22 @@ class Engine:
         context = multiprocessing.get_context("spawn")
         with _one_blas_thread_in_children(), context.Pool(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
             # Two passes through the workers: clean, then (after this process has stripped the
-            # outlets' learned boilerplate, which needs every page of the batch) analyse.
-            cleaned = (_strip([_unpack(item) for item in packed], templates) for packed in pool.imap(_clean_work, batches))
-            for packed in pool.imap(_work, ([_pack(item) for item in batch] for batch in cleaned)):
-                yield [_unpack(item) for item in packed]
+            # outlets' learned boilerplate, which needs every page of the batch) analyse. Batches
+            # are submitted by hand, in order, a few ahead: the workers stay busy while the
+            # writer works, and a big input is never read far ahead into memory.
+            ahead = 2 * workers
+            cleaning: deque = deque()
+            analysing: deque = deque()
+            for batch in islice(batches, ahead):
+                cleaning.append(pool.apply_async(_clean_work, ([_pack(item) for item in batch],)))
+            while cleaning or analysing:
+                if cleaning and len(analysing) < ahead:
+                    cleaned = _strip([_unpack(item) for item in cleaning.popleft().get()], templates)
+                    analysing.append(pool.apply_async(_work, ([_pack(item) for item in cleaned],)))
+                    for batch in islice(batches, 1):
+                        cleaning.append(pool.apply_async(_clean_work, ([_pack(item) for item in batch],)))
+                if analysing and (len(analysing) >= workers or not cleaning):
+                    yield [_unpack(item) for item in analysing.popleft().get()]
 
     def _analyse_batch(self, batch: list[RawPage | Article | InputError]) -> list[Analysed | InputError]:
         cleaned: list[Article | InputError] = []
@@ -313,7 +327,7 @@ def _strip(batch: list[Article | InputError], templates: OutletTemplates | None)
 
 def _clean_work(batch: list) -> list:
     assert _worker_engine is not None
-    return [_pack(_worker_engine._clean_item(item)) for item in batch]
+    return [_pack(_worker_engine._clean_item(_unpack(item))) for item in batch]
 
 
 def _work(batch: list) -> list:
@@ -322,7 +336,8 @@ def _work(batch: list) -> list:
 
 
 def _pack(item: Analysed | InputError):
-    # InputError's constructor takes (source, problem, hint), which pickling does not replay.
+    # InputError's constructor takes (source, problem, hint), which pickling does not replay: an
+    # error sent to a worker as it is cannot be unpickled there, and the pool waits for it forever.
     if isinstance(item, InputError):
         return ("error", type(item).__name__, item.source, item.problem, item.hint)
     return item

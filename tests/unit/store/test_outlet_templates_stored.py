@@ -45,3 +45,24 @@ def test_templates_learned_at_ingest_clean_a_later_page_and_keep_ids_stable(engi
         assert store.counts().articles == before  # same ids although the template now strips them
     finally:
         store.close()
+
+
+def test_ingest_with_worker_processes_keeps_order_errors_and_templates(engine, tmp_path):
+    # An error in the stream once hung the pool: it could not be unpickled in a worker.
+    from marsad.errors import EmptyInput
+
+    pages = [_page(i, body) for i, body in enumerate(STORIES)]
+    error = EmptyInput("feed.jsonl:99", "no text")
+    items = pages[:2] + [error] + pages[2:]
+    store = open_store(tmp_path / "workers.db")
+    try:
+        batches = list(engine.analyse_pages(items, batch_size=2, workers=2, templates=None))
+        flat = [item for batch in batches for item in batch]
+        assert [item.article.source if hasattr(item, "article") else item.source for item in flat] == [p.source for p in pages[:2]] + ["feed.jsonl:99"] + [p.source for p in pages[2:]]
+        assert isinstance(flat[2], EmptyInput)
+        progress = engine.ingest_items(items, store, batch_size=2, workers=2)
+        assert store.counts().articles == len(STORIES)
+        assert store.outlet_template("example-news.com")["template"]
+        assert progress is not None
+    finally:
+        store.close()
