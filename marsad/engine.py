@@ -158,15 +158,8 @@ class Engine:
                 if analysing and (len(analysing) >= workers or not cleaning):
                     yield [_unpack(item) for item in analysing.popleft().get()]
 
-    def _analyse_batch(self, batch: list[RawPage | Article | InputError]) -> list[Analysed | InputError]:
-        cleaned: list[Article | InputError] = []
-        for item in batch:
-            if isinstance(item, RawPage):
-                try:
-                    item = self.clean_page(item)
-                except InputError as error:
-                    item = error
-            cleaned.append(item)
+    def _analyse_batch(self, cleaned: list[Article | InputError]) -> list[Analysed | InputError]:
+        """Analyse the articles of a cleaned batch in one encoder call; errors keep their places."""
         articles = [item for item in cleaned if isinstance(item, Article)]
         analysed = iter(self.analyser.analyse_many(articles)) if articles else iter(())
         return [next(analysed) if isinstance(item, Article) else item for item in cleaned]

@@ -73,6 +73,16 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{word}"' for word in words) or None
 
 
+def _add_text_filter(where: list[str], params: list[Any], text: str, clause: str) -> None:
+    """Add a full-text condition: ``clause`` with ``{}`` standing for the matching FTS rowids."""
+    match = fts_query(text)
+    if match is None:
+        where.append("0")  # a search of no words ("*", '"') finds nothing, not everything
+        return
+    where.append(clause.format("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"))
+    params.append(match)
+
+
 def _article_json(article: Article) -> str:
     data = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -444,11 +454,8 @@ class SQLiteStore:
     # -- read side ------------------------------------------------------------------------
     def _story_filters(self, query: StoryQuery) -> tuple[str, list[Any]]:
         where, params = ["s.size >= ?"], [query.min_size]
-        if query.text and not fts_query(query.text):
-            where.append("0")  # a search of no words ("*", '"') finds nothing, not everything
-        if query.text and (match := fts_query(query.text)):
-            where.append("s.id IN (SELECT a.story_id FROM articles a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))")
-            params.append(match)
+        if query.text:
+            _add_text_filter(where, params, query.text, "s.id IN (SELECT a.story_id FROM articles a WHERE a.rowid IN ({}))")
         if query.entity:
             where.append("s.id IN (SELECT story_id FROM story_entities WHERE entity_id = ?)")
             params.append(query.entity)
@@ -528,11 +535,8 @@ class SQLiteStore:
 
     def articles(self, query: ArticleQuery = ArticleQuery()) -> Page[ArticleRef]:
         where, params = ["1"], []
-        if query.text and not fts_query(query.text):
-            where.append("0")  # a search of no words finds nothing, not everything
-        if query.text and (match := fts_query(query.text)):
-            where.append("rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(match)
+        if query.text:
+            _add_text_filter(where, params, query.text, "rowid IN ({})")
         if query.entity:
             where.append("id IN (SELECT article_id FROM article_entities WHERE entity_id = ?)")
             params.append(query.entity)
