@@ -13,7 +13,11 @@
    text of a file is streamed through one store; a pair rated Overall ≤ 1.5 should end in one
    story, a pair rated ≥ 3.5 in two. Reported: the share of very similar pairs that share a
    story and the share of unrelated pairs that do not, per language pair. Only original pairs
-   (numeric pair ids) are used, not the augmented ones.
+   (numeric pair ids) are used, not the augmented ones. The clusterer verifies joins with the
+   pair judge, and the bundled judge was trained on these ratings; so for each file the judge
+   is refitted (same script code, ``scripts/train_judge.py``) on the ratings that share no
+   article with that file, and the file is clustered with that judge: no rating of an
+   evaluated article is ever fitted on.
 
 Analyses are computed once per encoder and cached under ``$TMPDIR/marsad-bench``.
 Prints a table and one JSON line.
@@ -38,6 +42,8 @@ from pathlib import Path
 import numpy as np
 
 from marsad.cluster import ClusterSettings, StoryClusterer
+from marsad.compare import learn
+from marsad.compare.model import JudgeModel
 from marsad.engine import Engine
 from marsad.models import Analysed, Article
 from marsad.settings import Settings
@@ -45,6 +51,8 @@ from marsad.store import open_store
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
+sys.path.insert(0, str(HERE.parent / "scripts"))
+import train_judge  # noqa: E402
 csv.field_size_limit(sys.maxsize)
 
 
@@ -87,7 +95,10 @@ def load_semeval(path: Path) -> tuple[list[Article], list[tuple[str, str, str, f
 
 def analysed_cached(engine: Engine, articles: list[Article], name: str) -> list[Analysed]:
     key = hashlib.sha1("".join(a.id for a in articles).encode()).hexdigest()[:12]
-    cache = Path(tempfile.gettempdir()) / "marsad-bench" / f"{name}-{engine.settings.encoder}-{key}.pkl"
+    # Keyed by the encoder's full name (model, version, tokenizer), not the setting: analyses made
+    # by an earlier version of the same encoder are not reused.
+    encoder = re.sub(r"[^\w.@+-]", "_", engine.analyser.encoder.name)
+    cache = Path(tempfile.gettempdir()) / "marsad-bench" / f"{name}-{encoder}-{key}.pkl"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     analysed = []
@@ -100,10 +111,10 @@ def analysed_cached(engine: Engine, articles: list[Article], name: str) -> list[
 
 
 # -- clustering runs --------------------------------------------------------------------------
-def run_marsad(stream: list[Analysed], settings: ClusterSettings) -> dict[str, str]:
+def run_marsad(stream: list[Analysed], settings: ClusterSettings, judge: JudgeModel | None = None) -> dict[str, str]:
     """Article id → story id, streaming ``stream`` in batches of 32 through an in-memory store."""
     store = open_store(":memory:")
-    clusterer = StoryClusterer(store, settings)
+    clusterer = StoryClusterer(store, settings, judge)
     for start in range(0, len(stream), 32):
         clusterer.add([(a, None) for a in stream[start : start + 32]])
     stories = store.story_of([a.article.id for a in stream])
@@ -160,8 +171,23 @@ def wikiref_scores(analysed: list[Analysed], labels: list[str], seeds: list[int]
             "marsad_per_seed": [round(r[2], 4) for r in ours]}
 
 
-def semeval_scores(analysed: list[Analysed], pairs, settings: ClusterSettings, seed: int = 0) -> dict:
-    stories = run_marsad(shuffled(analysed, seed), settings)
+def semeval_article_ids(path: Path) -> set[str]:
+    """The SemEval article ids (from the pair ids) of a ratings file's original pairs."""
+    with open(path, encoding="utf-8") as handle:
+        return {aid for row in csv.DictReader(handle) if re.fullmatch(r"\d+_\d+", row["pair_id"]) for aid in row["pair_id"].split("_")}
+
+
+def judge_without(articles: set[str], encoder_name: str, data: Path) -> JudgeModel:
+    """The pair judge fitted as ``scripts/train_judge.py`` does, on the ratings sharing no article with ``articles``."""
+    ratings, pairs, encoder = train_judge.load_pairs(data / "semeval2022", encoder_name, Path.home() / ".cache" / "marsad")
+    keep = [i for i, rating in enumerate(ratings) if not set(rating.article_ids) & articles]
+    print(f"  judge refitted on {len(keep)} of {len(ratings)} ratings (none touching the evaluated file)", file=sys.stderr)
+    model = learn.fit_judge([ratings[i] for i in keep], [pairs[i] for i in keep], encoder, encoder.name, {"bench": "cluster_quality"})
+    return JudgeModel.from_dict(json.loads(json.dumps(model)))
+
+
+def semeval_scores(analysed: list[Analysed], pairs, settings: ClusterSettings, seed: int = 0, judge: JudgeModel | None = None) -> dict:
+    stories = run_marsad(shuffled(analysed, seed), settings, judge)
     per_pair: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # similar together, similar, unrelated apart, unrelated
     for languages, a, b, overall in pairs:
         together = stories[a] == stories[b]
@@ -199,7 +225,8 @@ def main() -> None:
     semeval = {}
     for name in ("hfl_texts_a.csv", "hfl_texts_b.csv"):
         articles, pairs = load_semeval(args.data / "semeval2022" / name)
-        semeval[name] = semeval_scores(analysed_cached(engine, articles, name.removesuffix(".csv")), pairs, settings)
+        judge = judge_without(semeval_article_ids(args.data / "semeval2022" / name), args.encoder, args.data)
+        semeval[name] = semeval_scores(analysed_cached(engine, articles, name.removesuffix(".csv")), pairs, settings, judge=judge)
 
     print(f"WikiRef220 B-cubed (mean of seeds {args.seeds}), encoder {args.encoder}, join {settings.join}")
     print(f"  {'':<28} {'P':>6} {'R':>6} {'F1':>6}")

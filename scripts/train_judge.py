@@ -102,7 +102,7 @@ def main() -> int:
     content = model_bytes(args.data, args.encoder, args.cache if str(args.cache) else None)
     if args.check:
         same = out.exists() and out.read_bytes() == content
-        print(f"{out}: {'identical' if same else 'DIFFERS from'} a fresh run ({len(content):,} bytes)")
+        print(f"{out}: {'identical to' if same else 'DIFFERS from'} a fresh run ({len(content):,} bytes)")
         return 0 if same else 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)

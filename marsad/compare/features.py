@@ -22,6 +22,7 @@ encoder, the tone axes) comes in a :class:`FeatureStatistics` stored inside the 
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 import regex
+import Stemmer
 
 from wordfreq import get_frequency_dict
 
@@ -49,6 +51,15 @@ _NO_WORD_LIST = {"zh", "ja", "ko"}
 # A word's weight is how much rarer it is than this Zipf frequency (7 ≈ "the"); unknown words
 # get the most (names, places, numbers), function words almost none.
 _COMMON_ZIPF = 7.0
+# Snowball stemmers (PyStemmer) by language code: Arabic attaches the article and prepositions
+# to the word (العاصمة, بالعاصمة, للعاصمة → عاصم), Turkish and Polish inflect heavily, so word
+# overlap is counted on stems. Languages without one keep whole (normalised) words.
+_STEMMERS = {code: name for code, name in (
+    ("ar", "arabic"), ("en", "english"), ("de", "german"), ("es", "spanish"), ("fr", "french"), ("it", "italian"),
+    ("pl", "polish"), ("ru", "russian"), ("tr", "turkish"), ("pt", "portuguese"), ("nl", "dutch"), ("fa", "persian"),
+    ("el", "greek"), ("sv", "swedish"), ("da", "danish"), ("no", "norwegian"), ("fi", "finnish"), ("hu", "hungarian"),
+    ("ro", "romanian"), ("cs", "czech"), ("id", "indonesian"), ("hi", "hindi"), ("sr", "serbian"), ("ca", "catalan"),
+)}
 _MIN_TERM_WEIGHT = 0.5
 
 LEAD_SENTENCES = 3  # title plus first sentences, or the first three sentences when there is no title
@@ -96,12 +107,15 @@ class FeatureStatistics:
             ids not listed are rare and weigh ``rare_weight``.
         tone_axes: ``(2, dim)`` unit vectors: polarity (positive minus negative) and
             subjectivity (opinion minus report), or None (tone features are then missing).
+        stemmed_words: word overlap counts Snowball stems, not whole words (model files made
+            before stems were introduced say False and keep the features they were trained on).
     """
 
     aligned_similarity: float
     rarity: dict[str, float] = field(default_factory=dict)
     rare_weight: float = 1.0
     tone_axes: np.ndarray | None = None
+    stemmed_words: bool = True
 
 
 @dataclass(frozen=True)
@@ -147,14 +161,37 @@ def _term_weight(word: str, language: str) -> float:
     return max(_COMMON_ZIPF - zipf, _MIN_TERM_WEIGHT)
 
 
+_THREAD_STEMMERS = threading.local()  # PyStemmer objects are not documented as thread-safe: one per thread
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    name = _STEMMERS.get(language)
+    if name is None:
+        return None
+    stemmers = _THREAD_STEMMERS.__dict__.setdefault("by_name", {})
+    if name not in stemmers:
+        stemmers[name] = Stemmer.Stemmer(name)
+    return stemmers[name]
+
+
 @lru_cache(maxsize=500_000)
-def _word_key(word: str) -> tuple[str, str, bool]:
-    """(normalised key, casefolded form for the word list, written in Han/kana) of one word; words recur, so cached."""
-    return normalise(word), word.casefold(), bool(_HAN.search(word))
+def _word_key(word: str, language: str | None) -> tuple[str, str, bool]:
+    """(normalised stem, casefolded form for the word list, written in Han/kana) of one word; words recur, so cached.
+
+    The stemmer reads the word as written (lower-cased): normalising first would turn ة into ه
+    and keep the stemmer from removing it (الحكومة and حكومة would part). ``language`` None or
+    without a stemmer: the normalised whole word.
+    """
+    stemmer = _stemmer(language) if language else None
+    key = normalise(stemmer.stemWord(word.casefold()) if stemmer else word)
+    return key, word.casefold(), bool(_HAN.search(word))
 
 
-def term_vector(text: str, language: str | None) -> dict[str, float]:
-    """The text's words (normalised) weighted by √count × rarity, scaled to unit length.
+def term_vector(text: str, language: str | None, stemmed: bool = True) -> dict[str, float]:
+    """The text's words weighted by √count × rarity, scaled to unit length.
+
+    Words are keyed by their normalised stem when ``stemmed`` and the language has a Snowball
+    stemmer, else by the normalised word.
 
     The square root damps repeats and keeps the cosine of two texts unchanged when both are
     repeated, so a full article and a short excerpt are on one scale.
@@ -163,12 +200,14 @@ def term_vector(text: str, language: str | None) -> dict[str, float]:
     no_word_list = language in _NO_WORD_LIST
     counts: Counter[str] = Counter()
     casefolded: dict[str, str] = {}
-    for word in _TERM.findall(text):
-        key, folded, han = _word_key(word)
+    key_language = language if stemmed else None
+    for word, count in Counter(_TERM.findall(text)).items():
+        key, folded, han = _word_key(word, key_language)
         if han or no_word_list:
-            counts.update(word[i : i + 2] for i in range(max(len(word) - 1, 1)))
+            for i in range(max(len(word) - 1, 1)):
+                counts[word[i : i + 2]] += count
             continue
-        counts[key] += 1
+        counts[key] += count
         casefolded.setdefault(key, folded)
     weights = {
         key: math.sqrt(count) * (_term_weight(casefolded[key], language) if key in casefolded else _COMMON_ZIPF - 2.0)
@@ -231,7 +270,7 @@ def profile(doc: Analysed, statistics: FeatureStatistics) -> Profile:
         question_rate=len(_QUESTION.findall(text)) / max(len(doc.analysis.sentences), 1),
         digit_rate=len(_DIGIT.findall(text)) / characters * 100,
         document_vector=_weighted_mean(vectors, lengths) if len(vectors) else np.zeros(dim, np.float32),
-        terms=term_vector(" ".join(filter(None, (doc.article.title, text))), doc.analysis.language),
+        terms=term_vector(" ".join(filter(None, (doc.article.title, text))), doc.analysis.language, statistics.stemmed_words),
         lead_vector=_weighted_mean(vectors[:LEAD_SENTENCES], lengths[:LEAD_SENTENCES]) if len(vectors) else np.zeros(dim, np.float32),
         chunk_vectors=chunks,
         polarity=polarity,

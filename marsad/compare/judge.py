@@ -7,6 +7,8 @@ the analyses, so a reader can check every score against what the two articles sa
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 
 from marsad.compare.align import align, similarity_matrix
@@ -40,17 +42,27 @@ class PairScorer:
 
     For batches (``marsad score-pairs``, the benchmark): no evidence, only the seven scores,
     and the model walks all pairs of a batch at once.
+
+    Args:
+        model: the judge model.
+        max_profiles: keep at most this many profiles, least recently used dropped first
+            (``None``: all of them, for a batch that ends).
     """
 
-    def __init__(self, model: JudgeModel):
+    def __init__(self, model: JudgeModel, max_profiles: int | None = None):
         self.model = model
-        self._profiles: dict[int, tuple[Analysed, Profile]] = {}
+        self.max_profiles = max_profiles
+        self._profiles: OrderedDict[int, tuple[Analysed, Profile]] = OrderedDict()
 
     def _profile(self, doc: Analysed) -> Profile:
         # Keyed by object identity, holding the object so the id cannot be reused while cached.
         cached = self._profiles.get(id(doc))
         if cached is None:
             cached = self._profiles[id(doc)] = (doc, profile(doc, self.model.statistics))
+            if self.max_profiles is not None and len(self._profiles) > self.max_profiles:
+                self._profiles.popitem(last=False)
+        elif self.max_profiles is not None:
+            self._profiles.move_to_end(id(doc))
         return cached[1]
 
     def forget(self, doc: Analysed) -> None:

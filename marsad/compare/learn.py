@@ -244,6 +244,7 @@ def export_model(models: list, statistics: FeatureStatistics, encoder_name: str,
             "rare_weight": statistics.rare_weight,
             "rarity": statistics.rarity,
             "tone_axes": [[_round(float(x)) for x in axis] for axis in axes] if axes is not None else None,
+            "stemmed_words": statistics.stemmed_words,
         },
         "dimensions": {
             dimension.value: {

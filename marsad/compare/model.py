@@ -68,6 +68,7 @@ class JudgeModel:
             rarity=dict(stats.get("rarity", {})),
             rare_weight=stats.get("rare_weight", 1.0),
             tone_axes=np.asarray(axes, dtype=np.float32) if axes else None,
+            stemmed_words=stats.get("stemmed_words", False),
         )
         dimensions, baselines, rates = [], [], []
         tree_dimension, tree_root = [], []

@@ -118,3 +118,18 @@ def test_store_work_per_article_does_not_grow_with_the_store(engine):
     large = [cost(i) for i in range(110, 113)]
     assert store.counts().articles == 113
     assert max(large) <= 1.5 * max(small) + 20, (small, large)
+
+
+def test_the_pair_judge_can_keep_an_article_out(engine):
+    first = _analyse(engine, "Landslide cuts off villages", TEXT)
+    second = _analyse(engine, "Villages cut off after landslide", PARAPHRASE)
+    placed = {}
+    # verify 0.0: every verdict is "different event" (Overall is never below 1), so the paraphrase
+    # starts its own story despite its cosine; verify 4.5: no verdict could lower a score, so the
+    # judge is not asked and it joins, as it does on the score alone.
+    for verify in (0.0, 4.5, None):
+        clusterer = StoryClusterer(open_store(":memory:"), replace(STAND_IN, verify=verify))
+        [a] = clusterer.add([(first, None)])
+        [b] = clusterer.add([(second, None)])
+        placed[verify] = b.story_id == a.story_id
+    assert placed == {0.0: False, 4.5: True, None: True}

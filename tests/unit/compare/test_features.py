@@ -31,7 +31,27 @@ def test_weighted_jaccard_counts_rare_ids_more():
 def test_term_vector_weighs_rare_words_and_has_unit_length():
     vector = term_vector("The talks in Helsinki lasted six hours and the meeting ended.", "en")
     assert math.isclose(sum(w * w for w in vector.values()), 1.0, rel_tol=1e-9)
-    assert vector["helsinki"] > vector["talks"] > vector["the"]
+    assert vector["helsinki"] > vector["talk"] > vector["the"]  # keys are stems ("talks" → "talk")
+
+
+def test_arabic_words_with_the_article_or_a_preposition_share_a_key():
+    keys = {key for key in term_vector("العاصمة بالعاصمة للعاصمة الحكومة حكومة", "ar")}
+    assert len(keys) == 2  # عاصم, حكوم
+    assert len(term_vector("العاصمة بالعاصمة للعاصمة الحكومة حكومة", "ar", stemmed=False)) == 5
+
+
+def test_word_overlap_sees_through_arabic_attached_particles():
+    # وال / بال / لل attach "and the", "in the", "for the" to the word: whole words never meet.
+    a, b = "وصل الوفد إلى العاصمة لإجراء المحادثات", "والعاصمة تستضيف بالمحادثات الوفد"
+    overlap = lambda x, y: sum(w * y.get(k, 0.0) for k, w in x.items())  # noqa: E731
+    assert overlap(term_vector(a, "ar"), term_vector(b, "ar")) > overlap(term_vector(a, "ar", stemmed=False), term_vector(b, "ar", stemmed=False)) + 0.2
+
+
+def test_model_files_keep_the_word_keys_they_were_trained_on():
+    from marsad.compare.model import model_for_dim
+
+    assert model_for_dim(512).statistics.stemmed_words  # use: retrained with stems
+    assert not model_for_dim(384).statistics.stemmed_words  # e5: trained before stems, keeps whole words
 
 
 def test_features_cover_every_name_and_stay_in_range(engine, sample_articles):
