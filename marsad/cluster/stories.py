@@ -70,10 +70,10 @@ class ClusterSettings:
             neutral: a candidate story's score moves by ``judge_weight × (verify − Overall)`` (at
             most ``judge_lift`` up), Overall being the lowest the judge gives the article against
             the story's ``verify_members`` members nearest by cosine (``None``: the score alone
-            decides; see :meth:`StoryClusterer._judge` for which candidates are asked). The judge reads more than the cosine (entities,
-            numbers, dates, sentence alignment), and at the extremes it separates better: on the
-            SemEval-2022 pairs (cross-validated), at 95% of unrelated pairs apart it keeps 88% of
-            very similar pairs together, the cosine 77%.
+            decides; :meth:`StoryClusterer._judge` says which candidates are asked). The judge
+            reads more than the cosine (entities, numbers, dates, sentence alignment), and at the
+            extremes it separates better: on the SemEval-2022 pairs (cross-validated), at 95% of
+            unrelated pairs apart it keeps 88% of very similar pairs together, the cosine 77%.
         judge_weight: how far the judge's verdict moves the score, per point of Overall.
         judge_lift: the most the judge can add. Small, because on full-length articles (WikiRef220)
             the judge, trained on ~1,000-character texts, finds different events of one topic
