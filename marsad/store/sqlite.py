@@ -338,19 +338,11 @@ class SQLiteStore:
     # -- what the clusterer asks ----------------------------------------------------------
     def known(self, article_ids: Sequence[str]) -> set[str]:
         with self._lock:
-            found: set[str] = set()
-            for chunk in _chunks(list(article_ids)):
-                marks = ",".join("?" * len(chunk))
-                found.update(r[0] for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
-            return found
+            return {row[0] for row in _select_in(self.db, "SELECT id FROM articles WHERE id IN ({})", article_ids)}
 
     def story_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         with self._lock:
-            found: dict[str, str] = {}
-            for chunk in _chunks(list(article_ids)):
-                marks = ",".join("?" * len(chunk))
-                found.update(self.db.execute(f"SELECT id, story_id FROM articles WHERE id IN ({marks}) AND story_id IS NOT NULL", chunk).fetchall())
-            return found
+            return dict(_select_in(self.db, "SELECT id, story_id FROM articles WHERE id IN ({}) AND story_id IS NOT NULL", article_ids))
 
     def band_matches(self, bands: Sequence[int], limit: int = 20) -> list[str]:
         if not bands:
@@ -366,14 +358,11 @@ class SQLiteStore:
     def signatures(self, article_ids: Sequence[str]) -> dict[str, tuple[np.ndarray | None, str | None, str | None]]:
         """Article id → (MinHash signature, copy_of, published) for the copy check."""
         with self._lock:
-            found = {}
-            for chunk in _chunks(list(article_ids)):
-                marks = ",".join("?" * len(chunk))
-                for id_, signature, copy_of, published in self.db.execute(
-                    f"SELECT id, signature, copy_of, published FROM articles WHERE id IN ({marks})", chunk
-                ):
-                    found[id_] = (np.frombuffer(signature, dtype="<u4") if signature else None, copy_of, published)
-            return found
+            return {
+                id_: (np.frombuffer(signature, dtype="<u4") if signature else None, copy_of, published)
+                for id_, signature, copy_of, published in _select_in(
+                    self.db, "SELECT id, signature, copy_of, published FROM articles WHERE id IN ({})", article_ids)
+            }
 
     def stories_with_entities(self, entity_ids: Sequence[str], since: str | None, until: str | None, limit: int = 20) -> list[str]:
         with self._lock:
@@ -408,12 +397,8 @@ class SQLiteStore:
                 if entity_ids is None:
                     entities = dict(self.db.execute("SELECT entity_id, articles FROM story_entities WHERE story_id = ?", (story_id,)).fetchall())
                 else:
-                    entities = {}
-                    for chunk in _chunks(list(entity_ids)):
-                        marks = ",".join("?" * len(chunk))
-                        entities.update(self.db.execute(
-                            f"SELECT entity_id, articles FROM story_entities WHERE story_id = ? AND entity_id IN ({marks})", (story_id, *chunk)
-                        ).fetchall())
+                    entities = dict(_select_in(
+                        self.db, "SELECT entity_id, articles FROM story_entities WHERE story_id = ? AND entity_id IN ({})", entity_ids, (story_id,)))
                 states[story_id] = StoryState(
                     id=row[0], centroid=decode_vector(row[1]).copy(), entities=entities, size=row[2], articles=row[3],
                     first_published=row[4], last_published=row[5], headline=row[6], headline_article=row[7],
@@ -422,11 +407,7 @@ class SQLiteStore:
 
     def entity_frequencies(self, entity_ids: Sequence[str]) -> dict[str, int]:
         with self._lock:
-            found: dict[str, int] = {}
-            for chunk in _chunks(list(entity_ids)):
-                marks = ",".join("?" * len(chunk))
-                found.update(self.db.execute(f"SELECT id, articles FROM entities WHERE id IN ({marks})", chunk).fetchall())
-            return found
+            return dict(_select_in(self.db, "SELECT id, articles FROM entities WHERE id IN ({})", entity_ids))
 
     def independent_articles(self) -> int:
         with self._lock:
@@ -626,9 +607,13 @@ def _ref(row) -> ArticleRef:
     return ArticleRef(*row)
 
 
-def _chunks(items: list, size: int = 500) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _select_in(db: sqlite3.Connection, sql: str, values: Sequence, before: tuple = (), size: int = 500) -> Iterator[tuple]:
+    """Rows of ``sql`` with its ``IN ({})`` filled by ``values``, ``size`` at a time (SQLite bounds
+    the parameters of one statement); ``before`` are the parameters ahead of the list."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield from db.execute(sql.format(",".join("?" * len(chunk))), (*before, *chunk))
 
 
 def _statements(script: str) -> Iterator[str]:
