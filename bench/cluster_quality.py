@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from marsad.clean.plain import article_from_fields
 from marsad.cluster import ClusterSettings, StoryClusterer
 from marsad.compare import learn
 from marsad.compare.model import JudgeModel
@@ -84,9 +85,8 @@ def load_semeval(path: Path) -> tuple[list[Article], list[tuple[str, str, str, f
                 continue
             ids = []
             for side in ("1", "2"):
-                text = row[f"text{side}"].strip()
-                paragraphs = tuple(p.strip() for p in re.split(r"\n+", text) if p.strip())
-                article = Article(source=f"{path.name}:{row['pair_id']}:{side}", title=None, paragraphs=paragraphs, language=row[f"lang{side}"])
+                # As `marsad cluster` reads a record: cleaned as a plain page (consent notices dropped).
+                article = article_from_fields(f"{path.name}:{row['pair_id']}:{side}", row[f"text{side}"], language=row[f"lang{side}"])
                 articles.setdefault(article.id, article)
                 ids.append(article.id)
             pairs.append((f"{row['lang1']}-{row['lang2']}", ids[0], ids[1], float(row["Overall"])))

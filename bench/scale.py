@@ -17,7 +17,9 @@ What it does, exactly:
    articles of one event resemble each other as reports of one event do; no encoder runs
    during the fill.
 3. **Fill.** The store is filled to each size through the real clusterer and store (batches
-   of 64: copy check, ANN and entity candidates, scores, one transaction per batch).
+   of 64: copy check, ANN and entity candidates, scores, one transaction per batch). With
+   ``--fill-without-judge`` the fill skips the pair judge (``verify=None``: about twice as
+   fast, stories a little different); the probes below always use the default clusterer.
 4. **Probe.** At each size, ``--probe`` further generated articles are added one per batch;
    the time of each (cluster + store, the part that could grow with the store) gives p50/p95.
    Then ``--real-pages`` more generated articles are turned back into plain pages (title,
@@ -47,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cluster_quality import DEFAULT_DATA, analysed_cached, load_semeval, load_wikiref  # noqa: E402
 
-from marsad.cluster import StoryClusterer  # noqa: E402
+from marsad.cluster import ClusterSettings, StoryClusterer  # noqa: E402
 from marsad.engine import Engine  # noqa: E402
 from marsad.models import Analysed, Analysis, Article, RawPage, Span  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
@@ -117,6 +119,7 @@ def main() -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db-dir", type=Path, default=Path("/tmp/marsad-scale"))
+    parser.add_argument("--fill-without-judge", action="store_true", help="fill with verify=None (probes still use the default settings)")
     args = parser.parse_args()
 
     engine = Engine(Settings(encoder=args.encoder))
@@ -133,6 +136,7 @@ def main() -> None:
     db = args.db_dir / "scale.db"
     store = SQLiteStore(db, save_interval=120)
     clusterer = StoryClusterer(store)
+    filler = StoryClusterer(store, replace(ClusterSettings(), verify=None)) if args.fill_without_judge else clusterer
     filled, number, rows = 0, 0, []
     for size in sorted(args.sizes):
         start = time.perf_counter()
@@ -140,7 +144,7 @@ def main() -> None:
         while filled < size:
             batch = [(generator.article(number + i), None) for i in range(min(64, size - filled))]
             number += len(batch)
-            clusterer.add(batch)
+            filler.add(batch)
             filled += len(batch)
             fill_count += len(batch)
             if filled % 6400 < 64:
@@ -181,7 +185,7 @@ def main() -> None:
               f"{r['end_to_end_articles_per_s']:>6} {r['peak_rss_mib']:>8} {r['db_mib']:>7}")
     if len(rows) > 1:
         print(f"p95 at {rows[-1]['stored']:,} / p95 at {rows[0]['stored']:,}: {rows[-1]['cluster_store_ms_p95'] / rows[0]['cluster_store_ms_p95']:.2f}×")
-    print(json.dumps({"encoder": args.encoder, "workers": args.workers, "rows": rows}))
+    print(json.dumps({"encoder": args.encoder, "workers": args.workers, "fill_without_judge": args.fill_without_judge, "rows": rows}))
 
 
 if __name__ == "__main__":

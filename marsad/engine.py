@@ -57,6 +57,7 @@ class Engine:
         self._gazetteer: Gazetteer | None = None
         self._languages: LanguageIdentifier | None = None
         self._analyser: Analyser | None = None
+        self._clusterer: StoryClusterer | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -119,7 +120,15 @@ class Engine:
         return open_store(location, read_only=read_only)
 
     def clusterer(self, store: Store, settings: ClusterSettings | None = None) -> StoryClusterer:
-        return StoryClusterer(store, settings)
+        """The clusterer of ``store``, kept for the next call with the same store and settings, so
+        the members it keeps loaded (with their judge profiles) serve every batch and request,
+        not only one call's (the HTTP API ingests a request at a time). One is kept, not one
+        per store: a clusterer holds its store, and a cache of them would keep every store alive."""
+        settings = settings or ClusterSettings()
+        kept = self._clusterer
+        if kept is None or kept.store is not store or kept.settings != settings:
+            kept = self._clusterer = StoryClusterer(store, settings)
+        return kept
 
     def analyse_pages(self, items: Iterable[RawPage | Article | InputError], *, batch_size: int = 32, workers: int = 0,
                       templates: OutletTemplates | None = None) -> Iterator[list[Analysed | InputError]]:

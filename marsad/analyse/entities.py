@@ -90,6 +90,7 @@ _PLACE_HEADS = set(
 )
 # One-word gazetteer keys that are ordinary nouns in running text.
 _GENERIC_PLACE_WORDS = {"مدينه", "المدينه", "العاصمه", "عاصمه", "القريه", "الدوله", "دوله", "المملكه"}
+_HAMZA_SEATS = set("ءئؤ")  # hamza written mid-word (on a seat) or alone
 # Words for institutions after which a capitalised run is the institution's name, normalised
 # (й is и); Russian forms in any case through _variants.
 _INSTITUTION_CUES = set(
@@ -365,7 +366,8 @@ class _Scan:
                     continue  # "No" starting a sentence, not a town
                 return entry, i + length - 1
         token = tokens[i]
-        if token.is_arabic and len(token.text) >= 5 and word_zipf(token.original, "ar") < 3:
+        # A hamza is a consonant, not a long vowel: "هيئتي" (the two boards of) is no spelling of Haiti.
+        if token.is_arabic and len(token.text) >= 5 and word_zipf(token.original, "ar") < 3 and not _HAMZA_SEATS & set(token.original):
             for form in _variants(token.text)[:3]:
                 entry = self.gazetteer.lookup_spelling(form)
                 if entry is not None:

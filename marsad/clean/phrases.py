@@ -80,6 +80,30 @@ COOKIE = _compile([
     "كوكيز", "ملفات تعريف الارتباط", "ملف تعريف الارتباط", "سياسة الخصوصية",
     "cookies", "cookie", "privacy policy", "datenschutz", "politique de confidentialité", "política de privacidad",
     "informativa sulla privacy", "polityka prywatności", "файлы cookie", "çerez", "隐私政策",
+    "datenschutzerklärung",
+])
+
+# Data-protection laws a consent notice cites; articles cite them too, so alone they mark nothing.
+PRIVACY_LAW = _compile(["gdpr", "dsgvo", "rgpd", "rodo", "kvkk"])
+
+# How a consent notice speaks to the reader. With a COOKIE word, this tells the notice itself
+# ("we use cookies…, you agree…") from article text about cookies or privacy law.
+CONSENT = _compile([
+    "نستخدم", "موافقتك", "بياناتك", "باستمرارك", "توافق على",
+    "we use", "this site uses", "this website uses", "you agree", "you consent", "your consent", "by continuing",
+    "by using", "your data", "your privacy", "accept",
+    "wir setzen", "wir verwenden", "wir nutzen", "einverstanden", "ihre einwilligung", "ihre zustimmung", "ihre daten",
+    "durch die weitere nutzung", "akzeptieren",
+    "nous utilisons", "vous acceptez", "en poursuivant", "votre consentement", "vos données",
+    "utilizamos", "usamos", "aceptas", "acepta el uso", "su consentimiento", "tus datos", "sus datos", "al continuar",
+    "utilizziamo", "questo sito utilizza", "acconsenti", "il tuo consenso", "i tuoi dati",
+    "używamy", "wykorzystujemy", "twoich danych", "twoje zgody", "twoją zgodę", "twoja zgoda", "wyrażasz zgodę",
+    "мы используем", "вы соглашаетесь", "ваше согласие", "ваших данных",
+    "kullanıyoruz", "kabul etmiş", "kişisel verileriniz", "onayınız",
+    # the site speaking of itself
+    "موقعنا", "our website", "our site", "our partners", "your browser", "unserer website", "unserer webseite",
+    "unseres angebotes", "ihrem browser", "notre site", "nuestro sitio", "nuestra web", "il nostro sito",
+    "naszego serwisu", "naszej witryny", "swoją witrynę", "нашего сайта", "sitemizde",
 ])
 
 # "Source: Reuters" lines: the label, then the credited agency.

@@ -5,7 +5,6 @@ Thin: options are parsed here, the work is :class:`marsad.engine.Engine` and the
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -15,6 +14,7 @@ import click
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from marsad.clean.plain import article_from_fields
 from marsad.cli._output import _text, print_json_line, stderr_console, stdout_console
 from marsad.errors import InputError, MalformedInput, MarsadError
 from marsad.models import Article
@@ -156,10 +156,9 @@ def story(story_id: str, db: Path, as_json: bool) -> None:
         console.print("shared: " + ", ".join(f"{e.label} ({e.articles})" for e in detail.shared_entities[:20]))
 
 
-def _read_records(path: Path) -> tuple[list[tuple[str, Article]], list[InputError]]:
+def _read_records(path: Path, is_place) -> tuple[list[tuple[str, Article]], list[InputError]]:
     """A JSON Lines file of articles: (external id, Article) per good line, an error per bad one."""
     records, errors = [], []
-    has_outlet = "outlet" in {f.name for f in dataclasses.fields(Article)}
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
@@ -179,16 +178,17 @@ def _read_records(path: Path) -> tuple[list[tuple[str, Article]], list[InputErro
         if not isinstance(text, str) or not text.strip() or record.get("id") is None:
             errors.append(MalformedInput(where, "needs an \"id\" and a non-empty \"text\""))
             continue
-        paragraphs = tuple(p.strip() for p in text.replace("\r", "").split("\n") if p.strip())
         published = record.get("published") or record.get("date")
-        extra = {"outlet": record.get("outlet")} if has_outlet else {}
-        article = Article(
-            source=where, title=(record.get("title") or None), paragraphs=paragraphs,
-            published=str(published)[:10] if published else None, language=record.get("language") or None,
-            url=record.get("url") or None, **extra,
+        article = article_from_fields(
+            where, text.replace("\r", ""), title=_field(record.get("title")), published=str(published) if published else None,
+            language=_field(record.get("language")), url=_field(record.get("url")), outlet=_field(record.get("outlet")), is_place=is_place,
         )
         records.append((str(record["id"]), article))
     return records, errors
+
+
+def _field(value) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def cluster(file: Path, as_json: bool, encoder: str, workers: int, batch_size: int) -> None:
@@ -199,7 +199,7 @@ def cluster(file: Path, as_json: bool, encoder: str, workers: int, batch_size: i
     from marsad.store import open_store
 
     engine = _engine(encoder)
-    records, errors = _read_records(file)
+    records, errors = _read_records(file, engine.gazetteer.is_place)
     for error in errors:
         _report_error(error)
     store = open_store(":memory:")

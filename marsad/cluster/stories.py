@@ -31,8 +31,9 @@ grows. A batch of articles is written as one :class:`~marsad.store.base.Batch`.
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -137,7 +138,9 @@ class _Story:
                    state.first_published, state.last_published, state.headline, state.headline_article, set(known))
 
     def state(self) -> StoryState:
-        return StoryState(self.id, self.centroid, dict(self.entities), self.size, self.articles, self.first_published,
+        # The profile as it stands, not a copy: a big story's profile is thousands of entities, and
+        # the store only reads it.
+        return StoryState(self.id, self.centroid, self.entities, self.size, self.articles, self.first_published,
                           self.last_published, self.headline, self.headline_article)
 
     def take_dates(self, published: str | None) -> None:
@@ -189,13 +192,17 @@ class StoryClusterer:
         self._scorer: PairScorer | None = None
         # Members the judge reads recur (a story's newest articles are the nearest to the next
         # one): stored members stay loaded, with their judge profiles, across batches (least
-        # recently used dropped). Engine.ingest_items makes a clusterer per call, so for the HTTP
-        # API (a request a batch) this helps only within a request.
+        # recently used dropped). Engine keeps one clusterer per store, so this spans HTTP requests.
         self._members: OrderedDict[str, Analysed] = OrderedDict()
+        self._adding = threading.Lock()  # a batch's working state lives on self: one batch at a time
 
     # -- one batch --------------------------------------------------------------------------
     def add(self, items: Sequence[tuple[Analysed, str | None]]) -> list[Assignment]:
         """Cluster and store ``items`` (article, outlet) in order; one transaction for all of them."""
+        with self._adding:
+            return self._add(items)
+
+    def _add(self, items: Sequence[tuple[Analysed, str | None]]) -> list[Assignment]:
         self._stories: dict[str, _Story] = {}
         self._merged: dict[str, str] = {}
         self._pending: list[tuple[str, np.ndarray, str]] = []  # (article id, vector, story id) of this batch
@@ -203,6 +210,7 @@ class StoryClusterer:
         self._pending_bands: dict[int, list[str]] = {}
         self._pending_signatures: dict[str, tuple[np.ndarray | None, str | None, str | None]] = {}
         self._pending_story: dict[str, str] = {}
+        self._batch_entities: dict[str, set[str]] = {}  # entity → stories that named it in this batch (not stored yet)
         self._independent = self.store.independent_articles()
         ids = [analysed.article.id for analysed, _ in items]
         stored = self.store.story_of(list(self.store.known(ids)))
@@ -244,6 +252,7 @@ class StoryClusterer:
         entities = {mention.id for mention in analysis.entities}
         weights = self._rarity(entities)
         candidates = self._candidates(vector, entities, weights, article.published)
+        self._load(candidates, entities)
         scored = sorted(
             ((self._score(vector, entities, weights, article.published, self._story(story_id, entities), [s for s, _ in members]), story_id)
              for story_id, members in candidates.items()),
@@ -269,6 +278,8 @@ class StoryClusterer:
             new_story = True
         story.centroid = story.centroid + vector
         story.entities.update(entities)
+        for entity in entities:
+            self._batch_entities.setdefault(entity, set()).add(story.id)
         story.size += 1
         story.articles += 1
         story.take_dates(article.published)
@@ -342,9 +353,10 @@ class StoryClusterer:
             until = (day + window).isoformat() if day else None
             for story_id in self.store.stories_with_entities(rare, since, until, limit=10):
                 candidates.setdefault(self._resolve(story_id), [])
-            for story in self._stories.values():
-                if story.id not in self._merged and story.entities.keys() & set(rare):
-                    candidates.setdefault(story.id, [])
+            # What the store cannot see yet: stories that named these entities earlier in this batch.
+            for entity in rare:
+                for story_id in self._batch_entities.get(entity, ()):
+                    candidates.setdefault(self._resolve(story_id), [])
         return candidates
 
     def _score(self, vector: np.ndarray, entities: set[str], weights: dict[str, float], published: str | None,
@@ -429,6 +441,24 @@ class StoryClusterer:
         while story_id in self._merged:
             story_id = self._merged[story_id]
         return story_id
+
+    def _load(self, story_ids: Iterable[str], entities: set[str]) -> None:
+        """Read, in one store call, what :meth:`_story` would read story by story for ``story_ids``."""
+        wanted: dict[str, _Story | None] = {}
+        for story_id in map(self._resolve, story_ids):
+            story = self._stories.get(story_id)
+            if story is None or (story.known is not None and not entities <= story.known):
+                wanted[story_id] = story
+        if not wanted:
+            return
+        for story_id, state in self.store.story_states(list(wanted), sorted(entities)).items():
+            story = wanted[story_id]
+            if story is None:
+                self._stories[story_id] = _Story.from_state(state, entities)
+            elif story.known is not None:
+                for entity in entities - story.known:
+                    story.entities[entity] += state.entities.get(entity, 0)
+                story.known |= entities
 
     def _story(self, story_id: str, entities: set[str] = frozenset()) -> _Story:
         """A story's working state, with the counts of ``entities`` in its profile loaded."""

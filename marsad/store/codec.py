@@ -23,6 +23,8 @@ from marsad.models import Analysis, DateMention, EntityKind, EntityMention, Quan
 MAGIC = b"MA1"
 _LENGTH = struct.Struct("<I")
 
+_KINDS = {kind.value: kind for kind in EntityKind}  # EntityKind(value) is a slow enum call, per mention
+
 
 def _span(span: Span) -> list:
     return [span.unit, span.start, span.end]
@@ -70,7 +72,7 @@ def decode_analysis(data: bytes) -> Analysis:
         language=header["language"],
         sentences=tuple(Sentence(text, Span(unit, s, e)) for text, unit, s, e in header["sentences"]),
         entities=tuple(
-            EntityMention(id_, EntityKind(kind), label, text, Span(unit, s, e), sentence)
+            EntityMention(id_, _KINDS.get(kind) or EntityKind(kind), label, text, Span(unit, s, e), sentence)
             for id_, kind, label, text, unit, s, e, sentence in header["entities"]
         ),
         dates=tuple(DateMention(value, text, Span(unit, s, e), sentence) for value, text, unit, s, e, sentence in header["dates"]),

@@ -386,24 +386,28 @@ class SQLiteStore:
 
     def story_states(self, story_ids: Sequence[str], entity_ids: Sequence[str] | None = None) -> dict[str, StoryState]:
         with self._lock:
-            states = {}
-            for story_id in dict.fromkeys(story_ids):
-                row = self.db.execute(
-                    "SELECT id, centroid, size, articles, first_published, last_published, headline, headline_article FROM stories WHERE id = ?",
-                    (story_id,),
-                ).fetchone()
-                if row is None:
-                    continue
-                if entity_ids is None:
-                    entities = dict(self.db.execute("SELECT entity_id, articles FROM story_entities WHERE story_id = ?", (story_id,)).fetchall())
-                else:
-                    entities = dict(_select_in(
-                        self.db, "SELECT entity_id, articles FROM story_entities WHERE story_id = ? AND entity_id IN ({})", entity_ids, (story_id,)))
-                states[story_id] = StoryState(
-                    id=row[0], centroid=decode_vector(row[1]).copy(), entities=entities, size=row[2], articles=row[3],
-                    first_published=row[4], last_published=row[5], headline=row[6], headline_article=row[7],
-                )
-            return states
+            rows = list(_select_in(
+                self.db, "SELECT id, centroid, size, articles, first_published, last_published, headline, headline_article FROM stories WHERE id IN ({})",
+                list(dict.fromkeys(story_ids))))
+            entities: dict[str, dict[str, int]] = {row[0]: {} for row in rows}
+            found = list(entities)
+            if entity_ids is None:
+                counts = list(_select_in(self.db, "SELECT story_id, entity_id, articles FROM story_entities WHERE story_id IN ({})", found))
+            else:
+                # All the stories an article is scored against in one query through the
+                # (entity, story) key: a big story's whole profile is never read.
+                counts = []
+                for start in range(0, len(found), 400):
+                    chunk = found[start : start + 400]
+                    sql = f"SELECT story_id, entity_id, articles FROM story_entities WHERE entity_id IN ({{}}) AND story_id IN ({','.join('?' * len(chunk))})"
+                    counts += _select_in(self.db, sql, list(dict.fromkeys(entity_ids)), after=tuple(chunk), size=400)
+            for story_id, entity_id, count in counts:
+                entities[story_id][entity_id] = count
+            return {
+                row[0]: StoryState(id=row[0], centroid=decode_vector(row[1]).copy(), entities=entities[row[0]], size=row[2], articles=row[3],
+                                   first_published=row[4], last_published=row[5], headline=row[6], headline_article=row[7])
+                for row in rows
+            }
 
     def entity_frequencies(self, entity_ids: Sequence[str]) -> dict[str, int]:
         with self._lock:
@@ -607,13 +611,14 @@ def _ref(row) -> ArticleRef:
     return ArticleRef(*row)
 
 
-def _select_in(db: sqlite3.Connection, sql: str, values: Sequence, before: tuple = (), size: int = 500) -> Iterator[tuple]:
+def _select_in(db: sqlite3.Connection, sql: str, values: Sequence, before: tuple = (), size: int = 500,
+               after: tuple = ()) -> Iterator[tuple]:
     """Rows of ``sql`` with its ``IN ({})`` filled by ``values``, ``size`` at a time (SQLite bounds
-    the parameters of one statement); ``before`` are the parameters ahead of the list."""
+    the parameters of one statement); ``before`` and ``after`` are the parameters around the list."""
     values = list(values)
     for start in range(0, len(values), size):
         chunk = values[start : start + size]
-        yield from db.execute(sql.format(",".join("?" * len(chunk))), (*before, *chunk))
+        yield from db.execute(sql.format(",".join("?" * len(chunk))), (*before, *chunk, *after))
 
 
 def _statements(script: str) -> Iterator[str]:

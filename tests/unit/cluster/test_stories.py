@@ -133,3 +133,18 @@ def test_the_pair_judge_can_keep_an_article_out(engine):
         [b] = clusterer.add([(second, None)])
         placed[verify] = b.story_id == a.story_id
     assert placed == {0.0: False, 4.5: True, None: True}
+
+
+def test_the_engine_keeps_its_clusterer_and_loaded_members_across_calls(engine):
+    store, other = open_store(":memory:"), open_store(":memory:")
+    clusterer = engine.clusterer(store, STAND_IN)
+    assert engine.clusterer(store, STAND_IN) is clusterer  # the HTTP API's next request reuses it
+    assert engine.clusterer(store, replace(STAND_IN, join=0.7)) is not clusterer
+    assert engine.clusterer(other, STAND_IN).store is other
+    # Members loaded for the judge in one call are still loaded in the next.
+    articles = [Article(source="<test>", title=title, paragraphs=(body,), published="2024-03-04", language="en")
+                for title, body in (("Landslide cuts off villages", TEXT), ("Villages cut off after landslide", PARAPHRASE))]
+    engine.ingest_items(articles[:1], store, cluster_settings=STAND_IN)
+    engine.ingest_items(articles[1:], store, cluster_settings=STAND_IN)
+    kept = engine.clusterer(store, STAND_IN)
+    assert articles[0].id in kept._members

@@ -1,0 +1,49 @@
+"""Plain pages (clean text from a feed or a ``marsad cluster`` record): consent notices dropped, article text kept.
+
+The German notice is the one scraped into the SemEval-2022 Task 8 texts of several regional
+sites (``../shared/data/semeval2022``); the articles around it are written for the test.
+"""
+
+from __future__ import annotations
+
+from marsad.clean.plain import article_from_fields, clean_plain, drop_consent_notices
+from marsad.models import RawPage
+
+NOTICE_DE = (
+    "Wir setzen auf unserer Website Cookies und andere Technologien ein, um Ihnen den vollen Funktionsumfang unseres "
+    "Angebotes anzubieten. Zudem ermöglichen Cookies die Personalisierung von Inhalten und dienen der Ausspielung von "
+    "Werbung. Sie können auch zu Analysezwecken gesetzt werden. Durch die weitere Nutzung unserer Website erklären Sie "
+    "sich mit dem Einsatz von Cookies einverstanden. Weitere Informationen, auch zur Deaktivierung der Cookies, finden "
+    "Sie in unserer Datenschutzerklärung."
+)
+BODY_DE = "Ein Lastwagen ist am Montag auf der B 19 bei Aalen mit einem Auto zusammengestoßen. Fünf Menschen wurden verletzt."
+
+
+def test_a_cookie_wall_and_its_link_are_dropped():
+    page = RawPage(source="feed.jsonl:1", text=f"{NOTICE_DE}\n\nzur Datenschutzerklärung\n\n{BODY_DE}", format="plain",
+                   title="Wagen kollidiert mit Lkw: Fünf Verletzte")
+    assert clean_plain(page).paragraphs == (BODY_DE,)
+
+
+def test_a_notice_glued_to_the_article_is_cut_sentence_by_sentence():
+    assert drop_consent_notices(f"{BODY_DE} {NOTICE_DE}") == BODY_DE
+    english = "The council approved the budget on Monday. We use cookies to improve your experience. By continuing you agree to our privacy policy."
+    assert drop_consent_notices(english) == "The council approved the budget on Monday."
+
+
+def test_articles_about_cookies_or_the_gdpr_keep_their_text():
+    for paragraph in (
+        "The EU cookie law forces every site to ask first; critics say the banners changed little.",
+        "Die DSGVO gilt seit 2018 für alle Unternehmen, die Daten von EU-Bürgern verarbeiten.",
+        "Regulators fined the company under the GDPR. Its chief said: we use data responsibly.",
+        BODY_DE,
+    ):
+        assert drop_consent_notices(paragraph) == paragraph
+
+
+def test_a_record_that_is_only_a_notice_keeps_its_text_and_fields():
+    article = article_from_fields("records.jsonl:4", NOTICE_DE, language="de", outlet="example.de", published="2020-03-02")
+    assert article.paragraphs == (NOTICE_DE,)  # nothing else to cluster it by: kept as given
+    assert (article.language, article.outlet, article.published) == ("de", "example.de", "2020-03-02")
+    cleaned = article_from_fields("records.jsonl:5", f"{BODY_DE}\n\n{NOTICE_DE}", title="Unfall bei Aalen", language="de")
+    assert cleaned.paragraphs == (BODY_DE,) and cleaned.title == "Unfall bei Aalen"
