@@ -75,8 +75,10 @@ def load_wikiref(engine: Engine, folder: Path) -> list[tuple[str, Article]]:
     return items
 
 
-def load_semeval(path: Path) -> tuple[list[Article], list[tuple[str, str, str, float]]]:
-    """Unique articles of the file, and (lang pair, id a, id b, overall) per original pair."""
+def load_semeval(path: Path, is_place=lambda _: False) -> tuple[list[Article], list[tuple[str, str, str, float]]]:
+    """Unique articles of the file, and (lang pair, id a, id b, overall) per original pair.
+
+    ``is_place`` confirms datelines, as the gazetteer does for ``marsad cluster``."""
     articles: dict[str, Article] = {}
     pairs = []
     with open(path, encoding="utf-8") as handle:
@@ -86,7 +88,8 @@ def load_semeval(path: Path) -> tuple[list[Article], list[tuple[str, str, str, f
             ids = []
             for side in ("1", "2"):
                 # As `marsad cluster` reads a record: cleaned as a plain page (consent notices dropped).
-                article = article_from_fields(f"{path.name}:{row['pair_id']}:{side}", row[f"text{side}"], language=row[f"lang{side}"])
+                article = article_from_fields(f"{path.name}:{row['pair_id']}:{side}", row[f"text{side}"], language=row[f"lang{side}"],
+                                              is_place=is_place)
                 articles.setdefault(article.id, article)
                 ids.append(article.id)
             pairs.append((f"{row['lang1']}-{row['lang2']}", ids[0], ids[1], float(row["Overall"])))
@@ -224,7 +227,7 @@ def main() -> None:
 
     semeval = {}
     for name in ("hfl_texts_a.csv", "hfl_texts_b.csv"):
-        articles, pairs = load_semeval(args.data / "semeval2022" / name)
+        articles, pairs = load_semeval(args.data / "semeval2022" / name, engine.gazetteer.is_place)
         judge = judge_without(semeval_article_ids(args.data / "semeval2022" / name), args.encoder, args.data)
         semeval[name] = semeval_scores(analysed_cached(engine, articles, name.removesuffix(".csv")), pairs, settings, judge=judge)
 

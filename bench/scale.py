@@ -28,6 +28,10 @@ What it does, exactly:
    start-up (model loading) is included.
 
 Reports articles/s, p50/p95 per article, peak memory (max RSS) and database size per size.
+
+``--resume`` measures (steps 4 only) an existing store in ``--db-dir`` at the size it has, for
+example one whose fill was stopped: a fill that outlasts a working session is killed, and the
+store it leaves (every committed batch, the ANN index caught up on open) is probed as it stands.
 """
 
 from __future__ import annotations
@@ -120,7 +124,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db-dir", type=Path, default=Path("/tmp/marsad-scale"))
     parser.add_argument("--fill-without-judge", action="store_true", help="fill with verify=None (probes still use the default settings)")
+    parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size; no fill")
     args = parser.parse_args()
+    if args.resume and not (args.db_dir / "scale.db").exists():
+        parser.error(f"--resume: no store at {args.db_dir / 'scale.db'}")
 
     engine = Engine(Settings(encoder=args.encoder))
     pool = []
@@ -131,14 +138,22 @@ def main() -> None:
         pool += analysed_cached(engine, articles, name)
     generator = Generator(pool)
 
-    shutil.rmtree(args.db_dir, ignore_errors=True)
-    args.db_dir.mkdir(parents=True)
     db = args.db_dir / "scale.db"
+    if not args.resume:
+        shutil.rmtree(args.db_dir, ignore_errors=True)
+        args.db_dir.mkdir(parents=True)
     store = SQLiteStore(db, save_interval=120)
     clusterer = StoryClusterer(store)
     filler = StoryClusterer(store, replace(ClusterSettings(), verify=None)) if args.fill_without_judge else clusterer
     filled, number, rows = 0, 0, []
-    for size in sorted(args.sizes):
+    if args.resume:
+        began = time.perf_counter()
+        filled = number = store.counts().articles
+        store.nearest(generator.article(number).analysis.document_vector, 1)  # loads (and catches up) the ANN index before timing
+        # Later articles of the same stream: the generator's events and dates follow the number.
+        generator.rng.seed(filled)
+        print(f"  resumed at {filled:,} stored ({time.perf_counter() - began:.0f} s to open)", file=sys.stderr, flush=True)
+    for size in [filled] if args.resume else sorted(args.sizes):
         start = time.perf_counter()
         fill_count = 0
         while filled < size:
@@ -149,7 +164,7 @@ def main() -> None:
             fill_count += len(batch)
             if filled % 6400 < 64:
                 print(f"  filled {filled:,} ({fill_count / (time.perf_counter() - start):.0f}/s)", file=sys.stderr, flush=True)
-        fill_rate = fill_count / (time.perf_counter() - start)
+        fill_rate = fill_count / (time.perf_counter() - start) if fill_count else 0.0
         latencies = []
         for _ in range(args.probe):
             item = (generator.article(number), None)

@@ -240,6 +240,7 @@ class Engine:
         finally:
             old.close()
             fresh.close()
+            self._clusterer = None  # it holds the closed fresh store
         for source, target in zip(_store_files(fresh_location), _store_files(location)):
             if source.exists():
                 os.replace(source, target)

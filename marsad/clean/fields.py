@@ -10,7 +10,8 @@ from marsad.clean.phrases import AGENCIES, AGENCY, SOURCE_LINE
 # A dateline: one to three words (a place) and an optional "(agency)", then a dash.
 #   "واشنطن -"  "WASHINGTON (Reuters) -"  "القاهرة - رويترز -"
 _DATELINE = regex.compile(
-    r"^\s*(?P<place>[\p{L}][\p{L}'’.]*(?:,?\s+[\p{L}][\p{L}'’.]*){0,2})\s*(?:\((?P<agency>[^)]{1,40})\))?\s*[-–—]\s*"
+    # The dash is set off by a space or follows "(agency)": "Corona-Krise" and "Iran-Iraq" are compounds, not datelines.
+    r"^\s*(?P<place>[\p{L}][\p{L}'’.]*(?:,?\s+[\p{L}][\p{L}'’.]*){0,2})(?:\s*\((?P<agency>[^)]{1,40})\)\s*[-–—]\s*|\s+[-–—]\s*|[-–—]\s+)"
     r"(?:(?P<agency2>[\p{L}][\p{L} ]{0,30}?)\s*[-–—:]\s*)?"
 )
 # A parenthesised credit at the end of a caption or paragraph: "(رويترز)", "(AP Photo)", "- REUTERS".

@@ -86,24 +86,21 @@ COOKIE = _compile([
 # Data-protection laws a consent notice cites; articles cite them too, so alone they mark nothing.
 PRIVACY_LAW = _compile(["gdpr", "dsgvo", "rgpd", "rodo", "kvkk"])
 
-# How a consent notice speaks to the reader. With a COOKIE word, this tells the notice itself
-# ("we use cookies…, you agree…") from article text about cookies or privacy law.
-CONSENT = _compile([
-    "نستخدم", "موافقتك", "بياناتك", "باستمرارك", "توافق على",
-    "we use", "this site uses", "this website uses", "you agree", "you consent", "your consent", "by continuing",
-    "by using", "your data", "your privacy", "accept",
-    "wir setzen", "wir verwenden", "wir nutzen", "einverstanden", "ihre einwilligung", "ihre zustimmung", "ihre daten",
-    "durch die weitere nutzung", "akzeptieren",
-    "nous utilisons", "vous acceptez", "en poursuivant", "votre consentement", "vos données",
-    "utilizamos", "usamos", "aceptas", "acepta el uso", "su consentimiento", "tus datos", "sus datos", "al continuar",
-    "utilizziamo", "questo sito utilizza", "acconsenti", "il tuo consenso", "i tuoi dati",
-    "używamy", "wykorzystujemy", "twoich danych", "twoje zgody", "twoją zgodę", "twoja zgoda", "wyrażasz zgodę",
-    "мы используем", "вы соглашаетесь", "ваше согласие", "ваших данных",
-    "kullanıyoruz", "kabul etmiş", "kişisel verileriniz", "onayınız",
-    # the site speaking of itself
-    "موقعنا", "our website", "our site", "our partners", "your browser", "unserer website", "unserer webseite",
-    "unseres angebotes", "ihrem browser", "notre site", "nuestro sitio", "nuestra web", "il nostro sito",
-    "naszego serwisu", "naszej witryny", "swoją witrynę", "нашего сайта", "sitemizde",
+# How a cookie or consent notice speaks: the site of itself ("we use", "our website") or of the
+# reader's consent by browsing on. A news sentence about cookies or privacy law does not speak
+# so; everyday words ("accept", "your data") are left out on purpose, since reports quote them.
+NOTICE_VOICE = _compile([
+    "نستخدم ملفات", "موقعنا", "باستمرارك في", "بمواصلة تصفح",
+    "we use", "this site uses", "this website uses", "our website", "our site", "our partners", "our privacy policy",
+    "our cookie policy", "you agree to", "you consent to", "by continuing to",
+    "wir verwenden", "wir nutzen cookies", "unserer website", "unserer webseite", "unsere website", "unsere webseite", "unseres angebotes", "unserer datenschutzerklärung",
+    "durch die weitere nutzung",
+    "nous utilisons", "notre site", "en poursuivant votre navigation",
+    "utilizamos cookies", "usamos cookies", "nuestro sitio", "nuestra web", "al continuar navegando",
+    "utilizziamo", "questo sito utilizza", "il nostro sito", "continuando a navigare",
+    "używamy", "wykorzystujemy pliki", "naszego serwisu", "naszej witryny", "swoją witrynę",
+    "мы используем", "нашего сайта", "продолжая использовать",
+    "sitemizde", "kullanıyoruz",
 ])
 
 # "Source: Reuters" lines: the label, then the credited agency.

@@ -18,11 +18,12 @@ import regex
 from marsad.analyse.dates import find_dates
 from marsad.analyse.normalise import normalise
 from marsad.clean.fields import take_dateline
-from marsad.clean.phrases import CONSENT, COOKIE, PRIVACY_LAW
+from marsad.clean.phrases import COOKIE, NOTICE_VOICE, PRIVACY_LAW
 from marsad.models import Article, RawPage
 
 _BLANK_LINE = regex.compile(r"\n\s*\n")
-_SENTENCE_END = regex.compile(r"(?<=[.!?؟。])\s+")
+_SENTENCE_END = regex.compile(r"(?<=[.!?؟。…][\"'”’»)\]]*)\s+")
+_ENDS_SENTENCE = regex.compile(r"[.!?؟。…][\"'”’»)\]]*\s*$")
 LINK_MAX_WORDS = 6  # "zur Datenschutzerklärung", "Cookie settings": a notice's links, on lines of their own
 
 
@@ -41,7 +42,7 @@ def clean_plain(page: RawPage, is_place: Callable[[str], bool] = lambda _: False
     published = _iso_date(page.published)
     blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.splitlines()
     paragraphs = [" ".join(block.split()) for block in blocks if block.strip()]
-    paragraphs = [kept for paragraph in paragraphs if (kept := drop_consent_notices(paragraph))]
+    paragraphs = drop_consent_notices(paragraphs)
     dateline, agency, paragraphs = take_dateline(paragraphs, is_place)
     return Article(
         source=page.source,
@@ -68,34 +69,52 @@ def article_from_fields(source: str, text: str, *, title: str | None = None, pub
     return replace(article, language=language or None, outlet=outlet or None)
 
 
-def drop_consent_notices(paragraph: str) -> str:
-    """``paragraph`` without the sentences of a cookie or data-protection notice ("" if nothing is left).
+def drop_consent_notices(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without the sentences of cookie and data-protection notices (emptied ones go).
 
-    A cookie word alone is not enough (an article may be about cookies or the GDPR): the notice
-    must also speak as one does ("we use", "you agree", "our website"). Scrapers glue the notice
-    to the article, so it is cut sentence by sentence: a run of sentences each naming cookies, a
-    data-protection law or speaking as a notice (one unmarked sentence inside is the notice's
-    too) goes when one of its sentences does both ("Wir setzen auf unserer Website Cookies …
-    ein"). A link-length paragraph naming cookies ("zur Datenschutzerklärung") goes whole.
+    A notice sentence names cookies, a privacy policy or a data-protection law *and* speaks as a
+    notice does: the site of itself ("we use", "our website") or of consent by browsing on. A
+    cookie word alone is not enough (articles report on cookies and the GDPR). Scrapers glue the
+    notice to the article, so it is cut sentence by sentence: with it go the sentences around it
+    that name cookies or such a law or speak as the site, and, between two notice sentences, a
+    sentence that does neither ("Sie können auch zu Analysezwecken gesetzt werden."). In a page that had a notice,
+    a link-length line naming cookies ("zur Datenschutzerklärung") goes too.
     """
+    kept, found = [], False
+    for paragraph in paragraphs:
+        cut = _cut_notice(paragraph)
+        found = found or cut != paragraph
+        if cut:
+            kept.append(cut)
+    if found:
+        kept = [p for p in kept if not (len(p.split()) <= LINK_MAX_WORDS and not _ENDS_SENTENCE.search(p) and COOKIE.search(normalise(p)))]
+    return kept
+
+
+def _cut_notice(paragraph: str) -> str:
     norm = normalise(paragraph)
-    if COOKIE.search(norm) and len(norm.split()) <= LINK_MAX_WORDS:
-        return ""
-    if not (COOKIE.search(norm) or PRIVACY_LAW.search(norm)) or not CONSENT.search(norm):
+    if not NOTICE_VOICE.search(norm) or not (COOKIE.search(norm) or PRIVACY_LAW.search(norm)):
         return paragraph
     sentences = _SENTENCE_END.split(paragraph)
     norms = [normalise(sentence) for sentence in sentences]
     names = [bool(COOKIE.search(n) or PRIVACY_LAW.search(n)) for n in norms]
-    speaks = [CONSENT.search(n) is not None for n in norms]
-    marked = [named or speaking for named, speaking in zip(names, speaks)]
-    dropped = [False] * len(sentences)
+    voices = [NOTICE_VOICE.search(n) is not None for n in norms]
+    notice = [named and voiced for named, voiced in zip(names, voices)]
+    marked = [named or voiced for named, voiced in zip(names, voices)]
+    dropped = list(notice)
+    # Runs of sentences that name cookies or a law or speak as the site, one unmarked sentence
+    # allowed inside; a run with a notice sentence in it goes, its unmarked sentences only when
+    # notice sentences flank them.
     start = None
     for i in range(len(sentences) + 1):
-        if i < len(sentences) and (marked[i] or (start is not None and i + 1 < len(sentences) and marked[i + 1])):
+        inside = i < len(sentences) and (marked[i] or (start is not None and i + 1 < len(sentences) and marked[i + 1]))
+        if inside:
             start = i if start is None else start
             continue
-        if start is not None and any(n and c for n, c in zip(names[start:i], speaks[start:i])):
-            dropped[start:i] = [True] * (i - start)
+        if start is not None and any(notice[start:i]):
+            first, last = notice.index(True, start), i - 1 - notice[start:i][::-1].index(True)
+            for j in range(start, i):
+                dropped[j] = dropped[j] or marked[j] or first < j < last
         start = None
     return " ".join(sentence for sentence, gone in zip(sentences, dropped) if not gone)
 

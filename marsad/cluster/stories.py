@@ -457,7 +457,8 @@ class StoryClusterer:
                 self._stories[story_id] = _Story.from_state(state, entities)
             elif story.known is not None:
                 for entity in entities - story.known:
-                    story.entities[entity] += state.entities.get(entity, 0)
+                    if count := state.entities.get(entity, 0):
+                        story.entities[entity] += count
                 story.known |= entities
 
     def _story(self, story_id: str, entities: set[str] = frozenset()) -> _Story:

@@ -26,19 +26,30 @@ def test_a_cookie_wall_and_its_link_are_dropped():
 
 
 def test_a_notice_glued_to_the_article_is_cut_sentence_by_sentence():
-    assert drop_consent_notices(f"{BODY_DE} {NOTICE_DE}") == BODY_DE
-    english = "The council approved the budget on Monday. We use cookies to improve your experience. By continuing you agree to our privacy policy."
-    assert drop_consent_notices(english) == "The council approved the budget on Monday."
+    assert drop_consent_notices([f"{BODY_DE} {NOTICE_DE}"]) == [BODY_DE]
+    english = 'The mayor said: "The bridge will reopen on Friday." We use cookies to improve your experience. By continuing to browse you agree to our privacy policy.'
+    assert drop_consent_notices([english]) == ['The mayor said: "The bridge will reopen on Friday."']
+    assert drop_consent_notices(["Dr. Smith agreed. We use cookies on our website.", "Cookie settings"]) == ["Dr. Smith agreed."]
 
 
-def test_articles_about_cookies_or_the_gdpr_keep_their_text():
-    for paragraph in (
+def test_articles_about_cookies_or_privacy_keep_their_text():
+    # News about cookies, privacy policies and the GDPR: each names them, none speaks as a notice.
+    paragraphs = [
         "The EU cookie law forces every site to ask first; critics say the banners changed little.",
         "Die DSGVO gilt seit 2018 für alle Unternehmen, die Daten von EU-Bürgern verarbeiten.",
-        "Regulators fined the company under the GDPR. Its chief said: we use data responsibly.",
+        "WhatsApp users must accept the new privacy policy by May 15 or lose access to their messages.",
+        "Regulators said the company breached its privacy policy by using customer data for advertising.",
+        "Meta said it would not accept the GDPR ruling. The fine of 1.2 billion euros is the largest yet. "
+        "Ireland's regulator said your data must stay in Europe. Shares fell 2 percent.",
+        "Facebook cambió su política de privacidad para compartir sus datos con WhatsApp.",
+        "Der Minister sagte: Wir setzen auf mehr Datenschutz in Schulen.",
+        "قالت واتساب إن سياسة الخصوصية الجديدة لا تعني أنها ستشارك بياناتك مع فيسبوك.",
+        "Facebook verstößt gegen den Datenschutz.",
+        "Girl Scout cookies sales rose sharply",
+        "Bayramda çerez fiyatları uçtu",
         BODY_DE,
-    ):
-        assert drop_consent_notices(paragraph) == paragraph
+    ]
+    assert drop_consent_notices(paragraphs) == paragraphs
 
 
 def test_a_record_that_is_only_a_notice_keeps_its_text_and_fields():
@@ -47,3 +58,14 @@ def test_a_record_that_is_only_a_notice_keeps_its_text_and_fields():
     assert (article.language, article.outlet, article.published) == ("de", "example.de", "2020-03-02")
     cleaned = article_from_fields("records.jsonl:5", f"{BODY_DE}\n\n{NOTICE_DE}", title="Unfall bei Aalen", language="de")
     assert cleaned.paragraphs == (BODY_DE,) and cleaned.title == "Unfall bei Aalen"
+
+
+def test_a_hyphenated_compound_is_no_dateline():
+    def is_place(word):
+        return word.lower() in {"corona", "iran", "berlin"}  # Corona, California; "Corona-Krise" is the pandemic
+
+    for text in ("Corona-Krise: Was an Ostern erlaubt ist, regeln die Länder.", "Iran-Iraq trade fell by a third last year."):
+        article = clean_plain(RawPage(source="feed.jsonl:1", text=text, format="plain", title="t"), is_place)
+        assert article.dateline is None and article.paragraphs == (text,)
+    article = clean_plain(RawPage(source="feed.jsonl:2", text="BERLIN (dpa)– Die Regierung hat beschlossen.", format="plain", title="t"), is_place)
+    assert (article.dateline, article.agency, article.paragraphs) == ("Berlin", "dpa", ("Die Regierung hat beschlossen.",))
