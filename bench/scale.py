@@ -29,7 +29,8 @@ What it does, exactly:
 
 Reports articles/s, p50/p95 per article, peak memory (max RSS) and database size per size.
 
-``--resume`` measures (steps 4 only) an existing store in ``--db-dir`` at the size it has, for
+``--resume`` measures (step 4 only, after one untimed batch of 64 that loads the judge as a
+fill would have) an existing store in ``--db-dir`` at the size it has, for
 example one whose fill was stopped: a fill that outlasts a working session is killed, and the
 store it leaves (every committed batch, the ANN index caught up on open) is probed as it stands.
 """
@@ -152,6 +153,9 @@ def main() -> None:
         store.nearest(generator.article(number).analysis.document_vector, 1)  # loads (and catches up) the ANN index before timing
         # Later articles of the same stream: the generator's events and dates follow the number.
         generator.rng.seed(filled)
+        # Warm, as after a fill: one untimed batch loads the judge and the members it keeps.
+        clusterer.add([(generator.article(filled + i), None) for i in range(64)])
+        filled = number = filled + 64
         print(f"  resumed at {filled:,} stored ({time.perf_counter() - began:.0f} s to open)", file=sys.stderr, flush=True)
     for size in [filled] if args.resume else sorted(args.sizes):
         start = time.perf_counter()
