@@ -32,6 +32,15 @@ def _text(value: str | None, style: str = "") -> Text:
     return Text(value, style=style, justify="right" if is_arabic_script(value) else "left")
 
 
+def _fact(item: dict) -> Text:
+    # Aligned by the fact's own script, not the English kind before it: "quantity: عامين" is Arabic.
+    text = str(item.get("text") or "")
+    line = Text(f"{item['kind']}: ", style="dim")
+    line.append(text)
+    line.justify = "right" if is_arabic_script(text) else "left"
+    return line
+
+
 def render_article(console: Console, article: Article) -> None:
     table = Table(show_header=False, box=None, pad_edge=False, expand=True)
     table.add_column(style="dim", no_wrap=True, width=10)
@@ -80,10 +89,10 @@ def render_comparison(console: Console, a: Article, b: Article, comparison: Comp
     facts = Table(title="only one side reports", expand=True)
     facts.add_column("A only", ratio=1)
     facts.add_column("B only", ratio=1)
-    left = [f"{item['kind']}: {item.get('text')}" for item in evidence["only_a"]]
-    right = [f"{item['kind']}: {item.get('text')}" for item in evidence["only_b"]]
+    left = [_fact(item) for item in evidence["only_a"]]
+    right = [_fact(item) for item in evidence["only_b"]]
     for index in range(max(len(left), len(right))):
-        facts.add_row(_text(left[index] if index < len(left) else ""), _text(right[index] if index < len(right) else ""))
+        facts.add_row(left[index] if index < len(left) else "", right[index] if index < len(right) else "")
     console.print(facts)
 
     if evidence["conflicts"]:
