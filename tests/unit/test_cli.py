@@ -41,3 +41,11 @@ def test_demo_runs_with_stand_in():
     result = CliRunner().invoke(cli, ["demo", "--encoder", "hashing"])
     assert result.exit_code == 0, result.output
     assert "هلسنكي" in result.output
+
+
+def test_one_side_facts_align_by_their_own_script():
+    from marsad.cli._output import _fact
+
+    assert _fact({"kind": "quantity", "text": "عامين"}).justify == "right"  # the English kind does not decide
+    assert _fact({"kind": "quantity", "text": "6 hours"}).justify == "left"
+    assert _fact({"kind": "place", "text": "هلسنكي"}).plain == "place: هلسنكي"
