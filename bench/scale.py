@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db-dir", type=Path, default=Path("/tmp/marsad-scale"))
     parser.add_argument("--fill-without-judge", action="store_true", help="fill with verify=None (probes still use the default settings)")
-    parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size; no fill")
+    parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size (no fill; --sizes is not used)")
     args = parser.parse_args()
     if args.resume and not (args.db_dir / "scale.db").exists():
         parser.error(f"--resume: no store at {args.db_dir / 'scale.db'}")
@@ -150,13 +150,14 @@ def main() -> None:
     if args.resume:
         began = time.perf_counter()
         filled = number = store.counts().articles
-        store.nearest(generator.article(number).analysis.document_vector, 1)  # loads (and catches up) the ANN index before timing
-        # Later articles of the same stream: the generator's events and dates follow the number.
+        # Articles of the stream at this point: the generator's events in play and dates follow the
+        # article number (the random draws differ from the stopped fill's, whose state is gone).
         generator.rng.seed(filled)
+        store.nearest(generator.article(number).analysis.document_vector, 1)  # loads (and catches up) the ANN index
+        print(f"  resumed at {filled:,} stored ({time.perf_counter() - began:.0f} s to open the store and its index)", file=sys.stderr, flush=True)
         # Warm, as after a fill: one untimed batch loads the judge and the members it keeps.
         clusterer.add([(generator.article(filled + i), None) for i in range(64)])
         filled = number = filled + 64
-        print(f"  resumed at {filled:,} stored ({time.perf_counter() - began:.0f} s to open)", file=sys.stderr, flush=True)
     for size in [filled] if args.resume else sorted(args.sizes):
         start = time.perf_counter()
         fill_count = 0

@@ -10,9 +10,12 @@ from marsad.clean.phrases import AGENCIES, AGENCY, SOURCE_LINE
 # A dateline: one to three words (a place) and an optional "(agency)", then a dash.
 #   "واشنطن -"  "WASHINGTON (Reuters) -"  "القاهرة - رويترز -"
 _DATELINE = regex.compile(
-    # The dash is set off by a space or follows "(agency)": "Corona-Krise" and "Iran-Iraq" are compounds, not datelines.
-    r"^\s*(?P<place>[\p{L}][\p{L}'’.]*(?:,?\s+[\p{L}][\p{L}'’.]*){0,2})(?:\s*\((?P<agency>[^)]{1,40})\)\s*[-–—]\s*|\s+[-–—]\s*|[-–—]\s+)"
-    r"(?:(?P<agency2>[\p{L}][\p{L} ]{0,30}?)\s*[-–—:]\s*)?"
+    # The dash is set off by a space, follows "(agency)", or (group "tight") touches both words and
+    # is followed by an agency and a second dash ("عمان-بترا-"): "Corona-Krise" and "Iran-Iraq"
+    # are compounds, not datelines; a tight match stands only if its agency is a known one.
+    r"^\s*(?P<place>[\p{L}][\p{L}'’.]*(?:,?\s+[\p{L}][\p{L}'’.]*){0,2})"
+    r"(?:\s*\((?P<agency>[^)]{1,40})\)\s*[-–—]\s*|\s+[-–—]\s*|[-–—]\s+|(?P<tight>[-–—])(?=\(?[\p{L}][\p{L} ]{0,30}\)?\s*[-–—]))"
+    r"(?:\(?(?P<agency2>[\p{L}][\p{L} ]{0,30}?)\)?\s*[-–—:]\s*)?"
 )
 # A parenthesised credit at the end of a caption or paragraph: "(رويترز)", "(AP Photo)", "- REUTERS".
 _TRAILING_CREDIT = regex.compile(r"(?:\((?P<paren>[^()]{1,40})\)|[-–—]\s*(?P<dash>[\p{L} ./]{2,40}))\s*[.]?\s*$")
@@ -55,6 +58,8 @@ def split_dateline(paragraph: str, is_place) -> tuple[str | None, str | None, st
     rest = paragraph[match.end():].strip()
     agency_text = match["agency"] or match["agency2"]
     agency = agency_name(agency_text) if agency_text else None
+    if match["tight"] and agency is None:
+        return None, None, paragraph
     if match["agency2"] and agency is None:
         # "القاهرة - التقى ..." : the words after the dash were the sentence, not an agency.
         rest = paragraph[match.start("agency2"):].strip()

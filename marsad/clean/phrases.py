@@ -80,7 +80,9 @@ COOKIE = _compile([
     "كوكيز", "ملفات تعريف الارتباط", "ملف تعريف الارتباط", "سياسة الخصوصية",
     "cookies", "cookie", "privacy policy", "datenschutz", "politique de confidentialité", "política de privacidad",
     "informativa sulla privacy", "polityka prywatności", "файлы cookie", "çerez", "隐私政策",
-    "datenschutzerklärung",
+    "datenschutzerklärung", "الكوكيز", "للكوكيز", "بالكوكيز", "لملفات تعريف الارتباط", "بملفات تعريف الارتباط",
+    "çerezler", "çerezleri", "çerezlerin", "çerez politikası", "куки", "файлы куки", "политика конфиденциальности",
+    "политикой конфиденциальности",
 ])
 
 # Data-protection laws a consent notice cites; articles cite them too, so alone they mark nothing.
@@ -90,17 +92,21 @@ PRIVACY_LAW = _compile(["gdpr", "dsgvo", "rgpd", "rodo", "kvkk"])
 # reader's consent by browsing on. A news sentence about cookies or privacy law does not speak
 # so; everyday words ("accept", "your data") are left out on purpose, since reports quote them.
 NOTICE_VOICE = _compile([
-    "نستخدم ملفات", "موقعنا", "باستمرارك في", "بمواصلة تصفح",
-    "we use", "this site uses", "this website uses", "our website", "our site", "our partners", "our privacy policy",
-    "our cookie policy", "you agree to", "you consent to", "by continuing to",
-    "wir verwenden", "wir nutzen cookies", "unserer website", "unserer webseite", "unsere website", "unsere webseite", "unseres angebotes", "unserer datenschutzerklärung",
-    "durch die weitere nutzung",
-    "nous utilisons", "notre site", "en poursuivant votre navigation",
-    "utilizamos cookies", "usamos cookies", "nuestro sitio", "nuestra web", "al continuar navegando",
-    "utilizziamo", "questo sito utilizza", "il nostro sito", "continuando a navigare",
-    "używamy", "wykorzystujemy pliki", "naszego serwisu", "naszej witryny", "swoją witrynę",
-    "мы используем", "нашего сайта", "продолжая использовать",
-    "sitemizde", "kullanıyoruz",
+    "نستخدم ملفات", "نستخدم الكوكيز", "يستخدم هذا الموقع", "موقعنا", "باستمرارك في", "بمواصلة تصفح", "بمواصلة التصفح",
+    "we use", "this site uses", "this website uses", "our website", "our site", "we and our partners", "our privacy policy",
+    "our cookie policy", "you agree to the use", "you agree to our", "you consent to the use", "by continuing to browse",
+    "by continuing to use this", "if you continue to use this site",
+    "wir verwenden", "wir nutzen cookies", "unserer website", "unserer webseite", "unsere website", "unsere webseite",
+    "unseres angebotes", "unserer datenschutzerklärung", "durch die weitere nutzung", "diese website verwendet",
+    "nous utilisons", "notre site web", "notre site internet", "ce site utilise", "nous et nos partenaires",
+    "en poursuivant votre navigation",
+    "utilizamos cookies", "usamos cookies", "nuestro sitio", "nuestra web", "este sitio web utiliza", "esta web utiliza",
+    "al continuar navegando", "si continúa navegando",
+    "utilizziamo cookie", "utilizziamo i cookie", "questo sito utilizza", "questo sito web utilizza", "il nostro sito", "continuando a navigare",
+    "używamy", "wykorzystujemy pliki", "naszego serwisu", "naszej witryny", "swoją witrynę", "ta strona korzysta",
+    "strona używa", "serwis wykorzystuje",
+    "мы используем", "нашего сайта", "этот сайт использует", "сайт использует", "продолжая использовать сайт",
+    "sitemizde", "kullanıyoruz", "bu web sitesi",
 ])
 
 # "Source: Reuters" lines: the label, then the credited agency.

@@ -23,6 +23,8 @@ from marsad.models import Article, RawPage
 
 _BLANK_LINE = regex.compile(r"\n\s*\n")
 _SENTENCE_END = regex.compile(r"(?<=[.!?؟。…][\"'”’»)\]]*)\s+")
+# Quoted words are someone's statement, not the page speaking: '"We use cookies responsibly," the CEO said'.
+_QUOTED = regex.compile(r'"[^"]{0,300}"|“[^”]{0,300}”|„[^“”]{0,300}[“”]|«[^»]{0,300}»|»[^«]{0,300}«')
 _ENDS_SENTENCE = regex.compile(r"[.!?؟。…][\"'”’»)\]]*\s*$")
 LINK_MAX_WORDS = 6  # "zur Datenschutzerklärung", "Cookie settings": a notice's links, on lines of their own
 
@@ -73,33 +75,34 @@ def drop_consent_notices(paragraphs: list[str]) -> list[str]:
     """``paragraphs`` without the sentences of cookie and data-protection notices (emptied ones go).
 
     A notice sentence names cookies, a privacy policy or a data-protection law *and* speaks as a
-    notice does: the site of itself ("we use", "our website") or of consent by browsing on. A
-    cookie word alone is not enough (articles report on cookies and the GDPR). Scrapers glue the
+    notice does: the site of itself ("we use", "this site uses", "our website") or of consent by
+    browsing on. A cookie word alone is not enough (articles report on cookies and the GDPR), and
+    quoted words do not count ('"We use cookies responsibly," the CEO said'). Scrapers glue the
     notice to the article, so it is cut sentence by sentence: with it go the sentences around it
     that name cookies or such a law or speak as the site, and, between two notice sentences, a
-    sentence that does neither ("Sie können auch zu Analysezwecken gesetzt werden."). In a page that had a notice,
-    a link-length line naming cookies ("zur Datenschutzerklärung") goes too.
+    sentence that does neither ("Sie können auch zu Analysezwecken gesetzt werden."). A
+    link-length line naming cookies ("zur Datenschutzerklärung") goes when it stands next to a cut.
     """
-    kept, found = [], False
-    for paragraph in paragraphs:
-        cut = _cut_notice(paragraph)
-        found = found or cut != paragraph
-        if cut:
-            kept.append(cut)
-    if found:
-        kept = [p for p in kept if not (len(p.split()) <= LINK_MAX_WORDS and not _ENDS_SENTENCE.search(p) and COOKIE.search(normalise(p)))]
-    return kept
+    cuts = [_cut_notice(paragraph) for paragraph in paragraphs]
+    cut_at = [i for i, (cut, paragraph) in enumerate(zip(cuts, paragraphs)) if cut != paragraph]
+    near = {j for i in cut_at for j in (i - 1, i + 1)}
+    return [
+        cut for i, cut in enumerate(cuts)
+        if cut and not (i in near and len(cut.split()) <= LINK_MAX_WORDS and not _ENDS_SENTENCE.search(cut) and COOKIE.search(normalise(cut)))
+    ]
 
 
 def _cut_notice(paragraph: str) -> str:
-    norm = normalise(paragraph)
+    norm = normalise(_QUOTED.sub(" ", paragraph))
     if not NOTICE_VOICE.search(norm) or not (COOKIE.search(norm) or PRIVACY_LAW.search(norm)):
         return paragraph
     sentences = _SENTENCE_END.split(paragraph)
-    norms = [normalise(sentence) for sentence in sentences]
+    norms = [normalise(_QUOTED.sub(" ", sentence)) for sentence in sentences]
     names = [bool(COOKIE.search(n) or PRIVACY_LAW.search(n)) for n in norms]
     voices = [NOTICE_VOICE.search(n) is not None for n in norms]
     notice = [named and voiced for named, voiced in zip(names, voices)]
+    if not any(notice):
+        return paragraph
     marked = [named or voiced for named, voiced in zip(names, voices)]
     dropped = list(notice)
     # Runs of sentences that name cookies or a law or speak as the site, one unmarked sentence

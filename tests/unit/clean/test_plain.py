@@ -69,3 +69,28 @@ def test_a_hyphenated_compound_is_no_dateline():
         assert article.dateline is None and article.paragraphs == (text,)
     article = clean_plain(RawPage(source="feed.jsonl:2", text="BERLIN (dpa)– Die Regierung hat beschlossen.", format="plain", title="t"), is_place)
     assert (article.dateline, article.agency, article.paragraphs) == ("Berlin", "dpa", ("Die Regierung hat beschlossen.",))
+
+
+def test_banners_in_other_languages_go_and_quoted_statements_stay():
+    body = "Die Regierung hat am Montag neue Regeln beschlossen."
+    for banner in (
+        "Ce site utilise des cookies. En poursuivant votre navigation, vous acceptez leur utilisation.",
+        "Bu web sitesi çerezleri kullanır. Daha fazla bilgi için çerez politikası sayfamızı okuyun.",
+        "يستخدم هذا الموقع الكوكيز لتحسين تجربتك. باستمرارك في التصفح فإنك توافق على ذلك.",
+        "Этот сайт использует файлы cookie. Продолжая использовать сайт, вы соглашаетесь с этим.",
+    ):
+        assert drop_consent_notices([f"{body} {banner}"]) == [body], banner
+    quoted = [
+        '"We use cookies responsibly," the CEO said. Shares rose 3 percent.',
+        'In a blog post the company wrote: "We use cookies to personalise ads." The EU said this breaches the GDPR.',
+        "„Wir verwenden alle Mittel, um den Datenschutz zu stärken“, sagte die Ministerin.",
+        "By continuing to collect data without consent, Meta violated the GDPR, the court said.",
+    ]
+    assert drop_consent_notices(quoted) == quoted
+
+
+def test_compact_arabic_datelines_with_a_known_agency():
+    for text, dateline, agency in (("عمان-بترا- قال الوزير إن", "عمان", "بترا"), ("القاهرة-(رويترز)- قال مسؤول", "القاهرة", "رويترز")):
+        article = clean_plain(RawPage(source="feed.jsonl:3", text=text, format="plain", title="t"), lambda w: w in {"عمان", "القاهرة"})
+        assert (article.dateline, article.agency) == (dateline, agency)
+        assert article.paragraphs[0].startswith("قال")
