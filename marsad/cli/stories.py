@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -156,8 +157,10 @@ def story(story_id: str, db: Path, as_json: bool) -> None:
         console.print("shared: " + ", ".join(f"{e.label} ({e.articles})" for e in detail.shared_entities[:20]))
 
 
-def _read_records(path: Path, is_place) -> tuple[list[tuple[str, Article]], list[InputError]]:
-    """A JSON Lines file of articles: (external id, Article) per good line, an error per bad one."""
+def _read_records(path: Path, is_place: Callable[[str], bool]) -> tuple[list[tuple[str, Article]], list[InputError]]:
+    """A JSON Lines file of articles: (external id, Article) per good line, an error per bad one.
+
+    Each ``text`` is cleaned as feed text (``clean.plain``: paragraphs, dateline, consent notices)."""
     records, errors = [], []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -194,6 +197,7 @@ def _field(value) -> str | None:
 def cluster(file: Path, as_json: bool, encoder: str, workers: int, batch_size: int) -> None:
     """Cluster a JSON Lines file of articles (id, title, text, language, published; optional outlet, url) in order, without a store.
 
+    Each text is cleaned as feed text (paragraphs, dateline, cookie and consent notices dropped).
     Prints one {"id": …, "story": …} per article: the stories as they stand after the last article.
     """
     from marsad.store import open_store
