@@ -29,10 +29,11 @@ What it does, exactly:
 
 Reports articles/s, p50/p95 per article, peak memory (max RSS) and database size per size.
 
-``--resume`` measures (step 4 only, after one untimed batch of 64 that loads the judge as a
-fill would have) an existing store in ``--db-dir`` at the size it has, for
-example one whose fill was stopped: a fill that outlasts a working session is killed, and the
-store it leaves (every committed batch, the ANN index caught up on open) is probed as it stands.
+``--resume`` measures (step 4, after one untimed batch of 64 that loads the judge as a fill
+would have) an existing store in ``--db-dir`` at the size it has, for example one whose fill was
+stopped: a fill that outlasts a working session is killed, and the store it leaves (every
+committed batch, the ANN index caught up on open) is probed as it stands; then it is filled on
+to any ``--sizes`` larger than that and probed at each.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db-dir", type=Path, default=Path("/tmp/marsad-scale"))
     parser.add_argument("--fill-without-judge", action="store_true", help="fill with verify=None (probes still use the default settings)")
-    parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size (no fill; --sizes is not used)")
+    parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size, then fill it on to any larger --sizes")
     args = parser.parse_args()
     if args.resume and not (args.db_dir / "scale.db").exists():
         parser.error(f"--resume: no store at {args.db_dir / 'scale.db'}")
@@ -158,7 +159,8 @@ def main() -> None:
         # Warm, as after a fill: one untimed batch loads the judge and the members it keeps.
         clusterer.add([(generator.article(filled + i), None) for i in range(64)])
         filled = number = filled + 64
-    for size in [filled] if args.resume else sorted(args.sizes):
+    # Resumed: probed at the size it has, then filled on to any larger --sizes and probed there.
+    for size in [filled] + [n for n in sorted(args.sizes) if n > filled] if args.resume else sorted(args.sizes):
         start = time.perf_counter()
         fill_count = 0
         while filled < size:
