@@ -443,7 +443,7 @@ class StoryClusterer:
         return story_id
 
     def _load(self, story_ids: Iterable[str], entities: set[str]) -> None:
-        """Read, in one store call, what :meth:`_story` would read story by story for ``story_ids``."""
+        """Working states of ``story_ids`` with the counts of ``entities`` loaded: what is not held yet is read in one store call."""
         wanted: dict[str, _Story | None] = {}
         for story_id in map(self._resolve, story_ids):
             story = self._stories.get(story_id)
@@ -463,17 +463,8 @@ class StoryClusterer:
 
     def _story(self, story_id: str, entities: set[str] = frozenset()) -> _Story:
         """A story's working state, with the counts of ``entities`` in its profile loaded."""
-        story_id = self._resolve(story_id)
-        story = self._stories.get(story_id)
-        if story is None:
-            state = self.store.story_states([story_id], sorted(entities))[story_id]
-            story = self._stories[story_id] = _Story.from_state(state, entities)
-        elif story.known is not None and (missing := entities - story.known):
-            state = self.store.story_states([story_id], sorted(missing))[story_id]
-            for entity, count in state.entities.items():
-                story.entities[entity] += count
-            story.known |= missing
-        return story
+        self._load([story_id], entities)
+        return self._stories[self._resolve(story_id)]
 
     def _merge(self, a: _Story, b: _Story) -> _Story:
         """Merge the smaller story into the larger; returns the survivor."""

@@ -396,11 +396,11 @@ class SQLiteStore:
             else:
                 # All the stories an article is scored against in one query through the
                 # (entity, story) key: a big story's whole profile is never read.
-                counts = []
+                counts, wanted = [], list(dict.fromkeys(entity_ids))
                 for start in range(0, len(found), 400):
                     chunk = found[start : start + 400]
                     sql = f"SELECT story_id, entity_id, articles FROM story_entities WHERE entity_id IN ({{}}) AND story_id IN ({','.join('?' * len(chunk))})"
-                    counts += _select_in(self.db, sql, list(dict.fromkeys(entity_ids)), after=tuple(chunk), size=400)
+                    counts += _select_in(self.db, sql, wanted, after=tuple(chunk), size=400)
             for story_id, entity_id, count in counts:
                 entities[story_id][entity_id] = count
             return {
@@ -611,14 +611,13 @@ def _ref(row) -> ArticleRef:
     return ArticleRef(*row)
 
 
-def _select_in(db: sqlite3.Connection, sql: str, values: Sequence, before: tuple = (), size: int = 500,
-               after: tuple = ()) -> Iterator[tuple]:
+def _select_in(db: sqlite3.Connection, sql: str, values: Sequence, size: int = 500, after: tuple = ()) -> Iterator[tuple]:
     """Rows of ``sql`` with its ``IN ({})`` filled by ``values``, ``size`` at a time (SQLite bounds
-    the parameters of one statement); ``before`` and ``after`` are the parameters around the list."""
+    the parameters of one statement); ``after`` are the parameters that follow the list."""
     values = list(values)
     for start in range(0, len(values), size):
         chunk = values[start : start + size]
-        yield from db.execute(sql.format(",".join("?" * len(chunk))), (*before, *chunk, *after))
+        yield from db.execute(sql.format(",".join("?" * len(chunk))), (*chunk, *after))
 
 
 def _statements(script: str) -> Iterator[str]:
