@@ -23,6 +23,7 @@ import numpy as np
 from usearch.index import Index
 
 logger = logging.getLogger(__name__)
+BULK = 1024  # vectors from which an add is a catch-up or rebuild, spread over every core
 
 
 def key_of(article_id: str) -> int:
@@ -73,7 +74,11 @@ class VectorIndex:
         if len(keys):
             fresh = ~np.array([self._index.contains(k) for k in keys], dtype=bool)
             if fresh.any():
-                self._index.add(keys[fresh], np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)[fresh])
+                # An ingest batch goes in on one thread: on several, the graph (so the neighbours, so
+                # the stories) depends on which thread inserts first, and the same stream could end
+                # in different stories. A bulk catch-up (thousands of vectors) uses every core.
+                threads = 1 if fresh.sum() < BULK else 0
+                self._index.add(keys[fresh], np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)[fresh], threads=threads)
         if watermark is not None:
             self.watermark = max(self.watermark, watermark)
 

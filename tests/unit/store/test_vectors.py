@@ -1,0 +1,26 @@
+"""The ANN index: the same vectors added in the same order give the same neighbours, run after run."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marsad.store.vectors import VectorIndex
+
+
+def _filled(vectors: np.ndarray) -> VectorIndex:
+    index = VectorIndex(vectors.shape[1])
+    for start in range(0, len(vectors), 32):  # as ingest adds them: a batch at a time
+        index.add([f"a{i}" for i in range(start, min(start + 32, len(vectors)))], vectors[start : start + 32])
+    return index
+
+
+def test_neighbours_do_not_depend_on_thread_scheduling():
+    # usearch adds a batch on all cores unless told otherwise; the graph then depends on which
+    # thread inserts first, and so do the neighbours, and so the stories a stream ends in.
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((3000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = rng.standard_normal((300, 64)).astype(np.float32)
+    first, second = _filled(vectors), _filled(vectors)
+    for query in queries:
+        assert first.nearest(query, 20) == second.nearest(query, 20)
