@@ -82,11 +82,12 @@ COOKIE = _compile([
     "informativa sulla privacy", "polityka prywatności", "файлы cookie", "çerez", "隐私政策",
     "datenschutzerklärung", "الكوكيز", "للكوكيز", "بالكوكيز", "لملفات تعريف الارتباط", "بملفات تعريف الارتباط",
     "çerezler", "çerezleri", "çerezlerin", "çerez politikası", "куки", "файлы куки", "политика конфиденциальности",
-    "политикой конфиденциальности",
+    "политикой конфиденциальности", "polityki prywatności", "polityce prywatności", "politykę prywatności",
+    "polityką prywatności", "danych osobowych", "danymi osobowymi", "dane osobowe",
 ])
 
 # Data-protection laws a consent notice cites; articles cite them too, so alone they mark nothing.
-PRIVACY_LAW = _compile(["gdpr", "dsgvo", "rgpd", "rodo", "kvkk"])
+PRIVACY_LAW = _compile(["gdpr", "dsgvo", "rgpd", "rodo", "kvkk", "2016/679"])
 
 # How a cookie or consent notice speaks: the site of itself ("we use", "our website") or of the
 # reader's consent by browsing on. A news sentence about cookies or privacy law does not speak
@@ -104,7 +105,9 @@ NOTICE_VOICE = _compile([
     "al continuar navegando", "si continúa navegando",
     "utilizziamo cookie", "utilizziamo i cookie", "questo sito utilizza", "questo sito web utilizza", "il nostro sito", "continuando a navigare",
     "używamy", "wykorzystujemy pliki", "naszego serwisu", "naszej witryny", "swoją witrynę", "ta strona korzysta",
-    "strona używa", "serwis wykorzystuje",
+    "strona używa", "serwis wykorzystuje", "naszego portalu", "naszym portalu", "naszej polityce", "naszej polityki", "naszą politykę", "naszą polityką", "naszych stron",
+    "naszych stronach", "szanujemy twoją prywatność",
+    "administratorem twoich danych",
     "мы используем", "нашего сайта", "этот сайт использует", "сайт использует", "продолжая использовать сайт",
     "sitemizde", "kullanıyoruz", "bu web sitesi",
 ])

@@ -47,6 +47,8 @@ def test_articles_about_cookies_or_privacy_keep_their_text():
         "Facebook verstößt gegen den Datenschutz.",
         "Girl Scout cookies sales rose sharply",
         "Bayramda çerez fiyatları uçtu",
+        "Wyciek danych osobowych z portalu objął 2 mln klientów, podał UODO. RODO przewiduje za to wysokie kary.",
+        "Rozporządzenie 2016/679 obowiązuje od 25 maja 2018 r.",
         BODY_DE,
     ]
     assert drop_consent_notices(paragraphs) == paragraphs
@@ -78,6 +80,8 @@ def test_banners_in_other_languages_go_and_quoted_statements_stay():
         "Bu web sitesi çerezleri kullanır. Daha fazla bilgi için çerez politikası sayfamızı okuyun.",
         "يستخدم هذا الموقع الكوكيز لتحسين تجربتك. باستمرارك في التصفح فإنك توافق على ذلك.",
         "Этот сайт использует файлы cookie. Продолжая использовать сайт, вы соглашаетесь с этим.",
+        # A RODO (GDPR) wall: "We respect your privacy. You can withdraw consent at any time in our privacy policy."
+        "Szanujemy Twoją prywatność. Zgodę możesz wycofać w dowolnym momencie w naszej polityce prywatności.",
     ):
         assert drop_consent_notices([f"{body} {banner}"]) == [body], banner
     quoted = [
@@ -94,3 +98,13 @@ def test_compact_arabic_datelines_with_a_known_agency():
         article = clean_plain(RawPage(source="feed.jsonl:3", text=text, format="plain", title="t"), lambda w: w in {"عمان", "القاهرة"})
         assert (article.dateline, article.agency) == (dateline, agency)
         assert article.paragraphs[0].startswith("قال")
+
+
+def test_feed_dates_in_the_forms_feeds_give_them():
+    # A record's date as JSON APIs, RSS and CMS exports give it; all are 2 March 2020.
+    for given in ("2020-03-02T10:00:00Z", "Mon, 02 Mar 2020 10:00:00 GMT", "1583143200", "1583143200000", "2020/03/02",
+                  "20200302", "02.03.2020", "02/03/2020", "2 March 2020", "٢ مارس ٢٠٢٠"):
+        article = article_from_fields("feed.jsonl:1", BODY_DE, published=given)
+        assert article.published == "2020-03-02", given
+    for unreadable in ("20201302", "12345", "2020", "yesterday"):
+        assert article_from_fields("feed.jsonl:2", BODY_DE, published=unreadable).published is None, unreadable
