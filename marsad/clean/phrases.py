@@ -83,7 +83,7 @@ COOKIE = _compile([
     "datenschutzerklärung", "الكوكيز", "للكوكيز", "بالكوكيز", "لملفات تعريف الارتباط", "بملفات تعريف الارتباط",
     "çerezler", "çerezleri", "çerezlerin", "çerez politikası", "куки", "файлы куки", "политика конфиденциальности",
     "политикой конфиденциальности", "polityki prywatności", "polityce prywatności", "politykę prywatności",
-    "polityką prywatności", "danych osobowych", "danymi osobowymi", "dane osobowe",
+    "polityką prywatności",
 ])
 
 # Data-protection laws a consent notice cites; articles cite them too, so alone they mark nothing.
@@ -105,9 +105,10 @@ NOTICE_VOICE = _compile([
     "al continuar navegando", "si continúa navegando",
     "utilizziamo cookie", "utilizziamo i cookie", "questo sito utilizza", "questo sito web utilizza", "il nostro sito", "continuando a navigare",
     "używamy", "wykorzystujemy pliki", "naszego serwisu", "naszej witryny", "swoją witrynę", "ta strona korzysta",
-    "strona używa", "serwis wykorzystuje", "naszego portalu", "naszym portalu", "naszej polityce", "naszej polityki", "naszą politykę", "naszą polityką", "naszych stron",
-    "naszych stronach", "szanujemy twoją prywatność",
-    "administratorem twoich danych",
+    "strona używa", "serwis wykorzystuje", "szanujemy twoją prywatność", "administratorem twoich danych",
+    # "Our privacy policy" in its cases; "naszego portalu", "naszej polityki" alone are a newsroom's
+    # and a politician's everyday words.
+    "naszej polityce prywatności", "naszej polityki prywatności", "naszą politykę prywatności", "naszą polityką prywatności",
     "мы используем", "нашего сайта", "этот сайт использует", "сайт использует", "продолжая использовать сайт",
     "sitemizde", "kullanıyoruz", "bu web sitesi",
 ])

@@ -27,10 +27,12 @@ _SENTENCE_END = regex.compile(r"(?<=[.!?؟。…][\"'”’»)\]]*)\s+")
 # Quoted words are someone's statement, not the page speaking: '"We use cookies responsibly," the CEO said'.
 _QUOTED = regex.compile(r'"[^"]{0,300}"|“[^”]{0,300}”|„[^“”]{0,300}[“”]|«[^»]{0,300}»|»[^«]{0,300}«')
 _ENDS_SENTENCE = regex.compile(r"[.!?؟。…][\"'”’»)\]]*\s*$")
-# Unix time: 9–10 digits of seconds (1973–2286), or 12–13 of milliseconds.
-_EPOCH = regex.compile(r"\d{9,10}(?:\.\d+)?|(?P<ms>\d{12,13})")
-# Year first without dashes: "2021/11/05", "2021.11.05", "20211105" (alone or before a time).
-_YEAR_FIRST = regex.compile(r"(?P<y>(?:19|20)\d\d)(?:[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})|(?P<m>\d\d)(?P<d>\d\d))(?![\d/.])")
+# Digits only: first a compact date-time, YYYYMMDD[HH[MM[SS]]] (GDELT, CMS exports), then Unix
+# time, 9–10 digits of seconds or 12–13 of milliseconds, believed only from 1990 to next year.
+_COMPACT = regex.compile(r"(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?:\d\d){0,3}")
+_EPOCH = regex.compile(r"(?:\d{9,10}|(?P<ms>\d{12,13}))(?:\.\d+)?")
+# Year first with slashes or dots: "2021/11/05", "2021.11.05." (alone or before a time).
+_YEAR_FIRST = regex.compile(r"(?P<y>(?:19|20)\d\d)[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?![\d/]|\.\d)")
 LINK_MAX_WORDS = 6  # "zur Datenschutzerklärung", "Cookie settings": a notice's links, on lines of their own
 
 
@@ -128,20 +130,21 @@ def _cut_notice(paragraph: str) -> str:
 
 
 def _iso_date(value: str | None) -> str | None:
-    """``YYYY-MM-DD`` from a date as a feed gives it: ISO, "2021/11/05", "20211105", Unix time in
-    seconds or milliseconds (UTC), "5 November 2021", "٥ نوفمبر ٢٠٢١", RFC 2822. "05/11/2021" is
-    read day first, as most of the world (and every SemEval-2022 language but English) writes it."""
+    """``YYYY-MM-DD`` from a date as a feed gives it: ISO, "2021/11/05", "20211105[HHMMSS]", Unix
+    time in seconds or milliseconds (the UTC day), "5 November 2021", "٥ نوفمبر ٢٠٢١", RFC 2822.
+    "05/11/2021" is read day first, as most of the world (and every SemEval-2022 language but
+    English) writes it."""
     if not value:
         return None
     value = value.strip()
-    if epoch := _EPOCH.fullmatch(value):
-        seconds = float(value) / (1000 if epoch.group("ms") else 1)
-        return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat()
-    if year_first := _YEAR_FIRST.match(value):
+    if parts := _COMPACT.fullmatch(value) or _YEAR_FIRST.match(value):
         try:
-            return date(*map(int, year_first.group("y", "m", "d"))).isoformat()
-        except ValueError:
+            return date(*map(int, parts.group("y", "m", "d"))).isoformat()
+        except ValueError:  # 31 February
             return None
+    if epoch := _EPOCH.fullmatch(value):
+        when = datetime.fromtimestamp(float(value) / (1000 if epoch.group("ms") else 1), tz=timezone.utc)
+        return when.date().isoformat() if 1990 <= when.year <= datetime.now(timezone.utc).year + 1 else None
     for found, _, _ in find_dates(value):
         if len(found) == 10:
             return found

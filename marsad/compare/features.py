@@ -286,8 +286,9 @@ def weighted_jaccard(a: frozenset[str], b: frozenset[str], statistics: FeatureSt
     if not a and not b:
         return None
     weight = statistics.rarity.get
-    union = sum(weight(key, statistics.rare_weight) for key in a | b)
-    return sum(weight(key, statistics.rare_weight) for key in a & b) / union if union else None
+    # fsum: exact in any order (set order follows the hash seed), so the same pair scores the same in every run.
+    union = math.fsum(weight(key, statistics.rare_weight) for key in a | b)
+    return math.fsum(weight(key, statistics.rare_weight) for key in a & b) / union if union else None
 
 
 def _date_overlap(values_a: frozenset[str], values_b: frozenset[str]) -> float | None:

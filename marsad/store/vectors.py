@@ -23,7 +23,7 @@ import numpy as np
 from usearch.index import Index
 
 logger = logging.getLogger(__name__)
-BULK = 1024  # vectors from which an add is a catch-up or rebuild, spread over every core
+BULK = 4096  # vectors from which an add is a catch-up or rebuild, spread over every core (ingest batches are at most 1,024)
 
 
 def key_of(article_id: str) -> int:
@@ -76,7 +76,8 @@ class VectorIndex:
             if fresh.any():
                 # An ingest batch goes in on one thread: on several, the graph (so the neighbours, so
                 # the stories) depends on which thread inserts first, and the same stream could end
-                # in different stories. A bulk catch-up (thousands of vectors) uses every core.
+                # in different stories. A bulk catch-up (thousands of vectors) uses every core, and
+                # a reloaded index draws new random levels: the guarantee is for one process's stream.
                 threads = 1 if fresh.sum() < BULK else 0
                 self._index.add(keys[fresh], np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)[fresh], threads=threads)
         if watermark is not None:

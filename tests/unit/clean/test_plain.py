@@ -49,6 +49,10 @@ def test_articles_about_cookies_or_privacy_keep_their_text():
         "Bayramda çerez fiyatları uçtu",
         "Wyciek danych osobowych z portalu objął 2 mln klientów, podał UODO. RODO przewiduje za to wysokie kary.",
         "Rozporządzenie 2016/679 obowiązuje od 25 maja 2018 r.",
+        "Prezes Urzędu Ochrony Danych Osobowych nałożył na spółkę karę.",
+        "Jak ustalił reporter naszego portalu, w wyniku ataku wyciekły dane osobowe ponad 100 tysięcy pacjentów.",
+        "Ochrona danych osobowych obywateli to priorytet naszej polityki – zapowiedział premier.",
+        "Jak informowaliśmy na naszym portalu, wyciekły dane 2 mln klientów. Spółce grozi kara na podstawie RODO.",
         BODY_DE,
     ]
     assert drop_consent_notices(paragraphs) == paragraphs
@@ -102,9 +106,11 @@ def test_compact_arabic_datelines_with_a_known_agency():
 
 def test_feed_dates_in_the_forms_feeds_give_them():
     # A record's date as JSON APIs, RSS and CMS exports give it; all are 2 March 2020.
-    for given in ("2020-03-02T10:00:00Z", "Mon, 02 Mar 2020 10:00:00 GMT", "1583143200", "1583143200000", "2020/03/02",
-                  "20200302", "02.03.2020", "02/03/2020", "2 March 2020", "٢ مارس ٢٠٢٠"):
+    for given in ("2020-03-02T10:00:00Z", "Mon, 02 Mar 2020 10:00:00 GMT", "1583143200", "1583143200000", "1583143200000.0",
+                  "2020/03/02", "2020.03.02.", "20200302", "2020030210", "20200302100000", "02.03.2020", "02/03/2020",
+                  "2 March 2020", "٢ مارس ٢٠٢٠"):
         article = article_from_fields("feed.jsonl:1", BODY_DE, published=given)
         assert article.published == "2020-03-02", given
-    for unreadable in ("20201302", "12345", "2020", "yesterday"):
+    # Not dates: a 13th month, 31 February, Unix times outside 1990 to next year, too few digits.
+    for unreadable in ("20201302", "20200231", "9999999999", "0000000000", "12345", "2020", "yesterday"):
         assert article_from_fields("feed.jsonl:2", BODY_DE, published=unreadable).published is None, unreadable
