@@ -75,7 +75,8 @@ class ClusterSettings:
             reads more than the cosine (entities, numbers, dates, sentence alignment), and at the
             extremes it separates better: on the SemEval-2022 pairs (cross-validated), at 95% of
             unrelated pairs apart it keeps 88% of very similar pairs together, the cosine 77%.
-        judge_weight: how far the judge's verdict moves the score, per point of Overall.
+        judge_weight: how far the judge's verdict moves the score, per point of Overall (0.3: "unrelated",
+            4, takes 0.45 off, so stories scoring up to ``join`` + 0.45 are put to the judge).
         judge_lift: the most the judge can add. Small, because on full-length articles (WikiRef220)
             the judge, trained on ~1,000-character texts, finds different events of one topic
             close more often than on its training pairs; its "no" is the trustworthy half.
@@ -95,8 +96,8 @@ class ClusterSettings:
     time_penalty: float = 0.2
     min_similarity: float = 0.3
     verify: float | None = 2.5
-    judge_weight: float = 0.2
-    judge_lift: float = 0.05
+    judge_weight: float = 0.3
+    judge_lift: float = 0.02
     verify_members: int = 2
     verify_candidates: int = 3
     copies: CopySettings = field(default_factory=CopySettings)
@@ -368,8 +369,10 @@ class StoryClusterer:
             return -1.0
         nearest = max(max(member_similarities, default=0.0), centroid_similarity)
         similarity = settings.member_weight * nearest + (1 - settings.member_weight) * centroid_similarity
-        total = sum(weights.values())
-        overlap = sum(weights[e] for e in entities if story.entities.get(e)) / total if total else 0.0
+        # fsum: exact whatever order the set gives the entities in (it follows the hash seed), so a
+        # score at the threshold cannot land on either side by run.
+        total = math.fsum(weights.values())
+        overlap = math.fsum(weights[e] for e in entities if story.entities.get(e)) / total if total else 0.0
         score = similarity + settings.entity_weight * overlap
         day, first, last = _day(published), _day(story.first_published), _day(story.last_published)
         if day and first and last:
