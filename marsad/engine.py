@@ -229,15 +229,21 @@ class Engine:
         old = open_store(location)
         fresh = open_store(fresh_location)
         try:
-            clusterer = self.clusterer(fresh, cluster_settings)
-            progress = IngestProgress()
-            for batch in _batched(old.analysed_in_order(), batch_size):
-                progress = progress.after(clusterer.add(batch), [])
-                if on_batch:
-                    on_batch(progress)
-            for outlet, data in old.outlet_templates():
-                fresh.save_outlet_template(outlet, data)
+            # The old store's write lock is held while it is read: a concurrent ingest waits and
+            # then fails with a clear error, instead of committing articles the new store would
+            # not have. Writers still holding the old file after the swap are refused by the store.
+            with old.writes_held():
+                clusterer = self.clusterer(fresh, cluster_settings)
+                progress = IngestProgress()
+                for batch in _batched(old.analysed_in_order(), batch_size):
+                    progress = progress.after(clusterer.add(batch), [])
+                    if on_batch:
+                        on_batch(progress)
+                for outlet, data in old.outlet_templates():
+                    fresh.save_outlet_template(outlet, data)
         finally:
+            # Closed before the swap: closing the last connection checkpoints and removes the
+            # WAL files by name, which must still be the old store's.
             old.close()
             fresh.close()
             self._clusterer = None  # it holds the closed fresh store

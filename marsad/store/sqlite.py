@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -112,7 +114,8 @@ class SQLiteStore:
             cannot be opened.
     """
 
-    def __init__(self, location: str | Path = "marsad.db", *, read_only: bool = False, save_interval: float = 30.0):
+    def __init__(self, location: str | Path = "marsad.db", *, read_only: bool = False, save_interval: float = 30.0,
+                 busy_timeout: float = 10.0):
         self.location = str(location)
         self.read_only = read_only
         self.save_interval = save_interval
@@ -129,11 +132,12 @@ class SQLiteStore:
                 self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
             else:
                 self.db = sqlite3.connect(self.location, check_same_thread=False, isolation_level=None)
-            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             if not in_memory and not read_only:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
             self.db.execute("PRAGMA cache_size = -65536")
+            self._file = None if in_memory else _file_identity(self.location)
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
@@ -203,7 +207,8 @@ class SQLiteStore:
 
     def save_index(self) -> None:
         with self._lock:
-            if self._vectors is not None and not self.read_only:
+            # Not over a replacement's files: the index path now belongs to the store that replaced this one.
+            if self._vectors is not None and not self.read_only and not self.replaced():
                 self._vectors.save()
                 self._last_save = time.monotonic()
 
@@ -217,6 +222,7 @@ class SQLiteStore:
             self._carried.clear()  # a rolled-back batch must not leave its merges behind
             try:
                 self.db.execute("BEGIN IMMEDIATE")
+                self._check_same_file()
                 for absorbed, target in batch.merged.items():
                     self._merge(absorbed, target)
                 seen = self.known([new.id for new in batch.articles])
@@ -567,13 +573,20 @@ class SQLiteStore:
         raw = json.dumps(data, ensure_ascii=False)
         with self._lock:
             try:
+                self.db.execute("BEGIN IMMEDIATE")
+                self._check_same_file()
                 self.db.execute(
                     "INSERT INTO outlet_templates (outlet, data, updated) VALUES (?, ?, ?)"
                     " ON CONFLICT (outlet) DO UPDATE SET data = excluded.data, updated = excluded.updated",
                     (outlet, raw, now_iso()),
                 )
-            except sqlite3.Error as error:
-                raise StoreError(f"{self.location}: the template of {outlet!r} was not stored ({error})") from None
+                self.db.execute("COMMIT")
+            except BaseException as error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise StoreError(f"{self.location}: the template of {outlet!r} was not stored ({error})") from None
+                raise
 
     def outlet_templates(self) -> Iterator[tuple[str, dict[str, Any]]]:
         with self._lock:
@@ -586,9 +599,42 @@ class SQLiteStore:
         with self._lock:
             return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
+    def _check_same_file(self) -> None:
+        """Refuse to write once the file at ``location`` is no longer the one this store opened.
+
+        ``marsad recluster`` builds a new store beside the old one and moves it into place; a
+        process that still holds the old file (a running server, a second ingest) would write to
+        a file no longer in the directory, and lose what it reported stored. Called inside the
+        write transaction, after the write lock is taken (recluster holds that lock until its
+        new files are in place).
+        """
+        if self.replaced():
+            raise StoreError(f"{self.location}: the store was replaced since it was opened (marsad recluster); "
+                             "open it again. Nothing of this batch was stored")
+
+    def replaced(self) -> bool:
+        return self._file is not None and _file_identity(self.location) != self._file
+
+    def reopened(self) -> "SQLiteStore":
+        return SQLiteStore(self.location, read_only=self.read_only, save_interval=self.save_interval)
+
+    @contextmanager
+    def writes_held(self) -> Iterator[None]:
+        """Hold the write lock (other writers wait, then fail with a clear error) and write nothing.
+
+        ``marsad recluster`` reads the store and replaces its files under this lock, so no batch
+        can be committed to the old file after it has been read.
+        """
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                self.db.execute("ROLLBACK")
+
     def close(self) -> None:
         with self._lock:
-            if self._vectors is not None and not self.read_only:
+            if self._vectors is not None and not self.read_only and not self.replaced():
                 self._vectors.save()
             self.db.close()
 
@@ -637,3 +683,12 @@ def _saved_index_count(path: Path | None) -> int:
         return int(json.loads(path.with_name(path.name + ".json").read_text())["count"])
     except (OSError, ValueError, KeyError):
         return 0
+
+
+def _file_identity(location: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``location``; None when there is none."""
+    try:
+        stat = os.stat(location)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
