@@ -229,29 +229,34 @@ class Engine:
         old = open_store(location)
         fresh = open_store(fresh_location)
         try:
-            # The old store's write lock is held while it is read: a concurrent ingest waits and
-            # then fails with a clear error, instead of committing articles the new store would
-            # not have. Writers still holding the old file after the swap are refused by the store.
+            # The old store's write lock is held from its first read until the new files are in
+            # place: a concurrent ingest waits and then fails with a clear error, or, when the
+            # lock comes free after the swap, finds its file replaced and is refused (never does
+            # it commit articles the new store lacks). Run it with the store otherwise unused:
+            # a process that opens the store in the middle of the swap can pair the new database
+            # with the old write-ahead log.
             with old.writes_held():
-                clusterer = self.clusterer(fresh, cluster_settings)
-                progress = IngestProgress()
-                for batch in _batched(old.analysed_in_order(), batch_size):
-                    progress = progress.after(clusterer.add(batch), [])
-                    if on_batch:
-                        on_batch(progress)
-                for outlet, data in old.outlet_templates():
-                    fresh.save_outlet_template(outlet, data)
+                try:
+                    clusterer = self.clusterer(fresh, cluster_settings)
+                    progress = IngestProgress()
+                    for batch in _batched(old.analysed_in_order(), batch_size):
+                        progress = progress.after(clusterer.add(batch), [])
+                        if on_batch:
+                            on_batch(progress)
+                    for outlet, data in old.outlet_templates():
+                        fresh.save_outlet_template(outlet, data)
+                finally:
+                    fresh.close()  # checkpointed: its database file is whole, no WAL to move
+                    self._clusterer = None  # it holds the closed fresh store
+                for source, target in zip(_store_files(fresh_location), _store_files(location)):
+                    if source.exists():
+                        os.replace(source, target)
+                    else:
+                        target.unlink(missing_ok=True)
         finally:
-            # Closed before the swap: closing the last connection checkpoints and removes the
-            # WAL files by name, which must still be the old store's.
+            # After the swap: SQLite does not checkpoint into, or delete the WAL files of, a
+            # database file that has been moved away (3.40, checked by a read-only review).
             old.close()
-            fresh.close()
-            self._clusterer = None  # it holds the closed fresh store
-        for source, target in zip(_store_files(fresh_location), _store_files(location)):
-            if source.exists():
-                os.replace(source, target)
-            else:
-                target.unlink(missing_ok=True)
         return progress
 
 

@@ -57,12 +57,8 @@ def serve(db: Path, host: str, port: int, encoder: str) -> None:
     if not loopback:
         console.print(f"[yellow]warning[/yellow] listening on {host}: other machines can reach this server (it has no login)", highlight=False, soft_wrap=True)
     console.print(f"marsad: http://{host}:{port}/  (API description: http://{host}:{port}/docs; Ctrl-C stops)", highlight=False, soft_wrap=True)
-    app = None
     try:
         settings = ServeSettings(allowed_hosts=LOOPBACK_NAMES if loopback else None)
-        app = create_app(store, engine, settings)
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, engine, settings), host=host, port=port, log_level="warning")
     finally:
         store.close()
-        if app is not None and app.state.store is not store:  # opened again after a recluster
-            app.state.store.close()

@@ -13,7 +13,6 @@ and the :class:`~marsad.engine.Engine` it is given.
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +29,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from marsad.engine import Engine
 from marsad.serve.security import BodySizeLimit, SecurityHeaders
 from marsad.store.base import Store
-
-logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 
@@ -72,26 +69,6 @@ def _validation_message(error: dict) -> tuple[int, str]:
     return 422, f"{where}: {error.get('msg', 'invalid value')}"
 
 
-class FollowRecluster:
-    """ASGI middleware: `marsad recluster` replaces the store's files; a server started before it
-    opens the new store at the next request (one ``stat`` a request) instead of serving, and
-    writing to, the old one. The old store is left to the requests still using it, not closed
-    under them."""
-
-    def __init__(self, app, state):
-        self.app, self.state = app, state
-        self._reopening = threading.Lock()
-
-    async def __call__(self, scope, receive, send):
-        store = self.state.store
-        if scope["type"] == "http" and store.replaced():
-            with self._reopening:
-                if self.state.store is store:
-                    self.state.store = store.reopened()
-                    logger.info("%s was replaced (recluster): opened again", getattr(store, "location", "the store"))
-        await self.app(scope, receive, send)
-
-
 def create_app(store: Store, engine: Engine, settings: ServeSettings | None = None) -> FastAPI:
     """The marsad web app over ``store``; ``engine`` analyses and compares.
 
@@ -124,7 +101,6 @@ def create_app(store: Store, engine: Engine, settings: ServeSettings | None = No
     app.state.templates.env.globals["version"] = __version__
     app.state.templates.env.filters["safe_url"] = _web_address
 
-    app.add_middleware(FollowRecluster, state=app.state)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))

@@ -413,14 +413,5 @@ class Store(Protocol):
         """Every (outlet, learned data) stored."""
         ...
 
-    def replaced(self) -> bool:
-        """True when the store was rebuilt and replaced (``marsad recluster``) since it was opened:
-        its writes are refused and its reads are stale until it is opened again."""
-        ...
-
-    def reopened(self) -> "Store":
-        """The same store opened again (same location and mode), seeing what replaced it."""
-        ...
-
     def close(self) -> None:
         ...

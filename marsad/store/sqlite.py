@@ -124,6 +124,7 @@ class SQLiteStore:
         self._last_save = time.monotonic()
         self._carried: dict[str, tuple[set[str], set[str]]] = {}  # lists of stories merged into one new in this batch
         in_memory = self.location == ":memory:"
+        opened = None if in_memory else _file_identity(self.location)  # before connecting: see below
         try:
             if read_only and not in_memory:
                 if not Path(self.location).exists():
@@ -137,8 +138,12 @@ class SQLiteStore:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
             self.db.execute("PRAGMA cache_size = -65536")
-            self._file = None if in_memory else _file_identity(self.location)
             self._migrate()
+            self._file = None if in_memory else _file_identity(self.location)
+            if opened is not None and self._file != opened:
+                # Replaced by a recluster while being opened: which file the connection holds is unknown.
+                self.db.close()
+                raise StoreError(f"{self.location}: the store was replaced while it was being opened (marsad recluster); open it again")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
 
@@ -194,7 +199,7 @@ class SQLiteStore:
             index.add([r[1] for r in rows], np.stack([decode_vector(r[2]) for r in rows]), watermark=rows[-1][0])
             added += len(rows)
         self._vectors = index
-        if added and not self.read_only:
+        if added and not self.read_only and not self.replaced():
             logger.info("%s: added %d vectors to the index", self.location, added)
             index.save()
         return index
@@ -606,17 +611,15 @@ class SQLiteStore:
         process that still holds the old file (a running server, a second ingest) would write to
         a file no longer in the directory, and lose what it reported stored. Called inside the
         write transaction, after the write lock is taken (recluster holds that lock until its
-        new files are in place).
+        new files are in place, so a writer that waited for it sees the new file here).
         """
         if self.replaced():
             raise StoreError(f"{self.location}: the store was replaced since it was opened (marsad recluster); "
                              "open it again. Nothing of this batch was stored")
 
     def replaced(self) -> bool:
+        """True when the file at ``location`` is no longer the one this store opened (``marsad recluster``)."""
         return self._file is not None and _file_identity(self.location) != self._file
-
-    def reopened(self) -> "SQLiteStore":
-        return SQLiteStore(self.location, read_only=self.read_only, save_interval=self.save_interval)
 
     @contextmanager
     def writes_held(self) -> Iterator[None]:

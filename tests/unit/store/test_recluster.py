@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from marsad.cluster import StoryClusterer
@@ -52,28 +55,53 @@ def test_an_ingest_during_a_recluster_fails_instead_of_being_lost(engine, sample
         assert reopened.counts().articles == 2  # nothing was reported stored, and nothing was
 
 
-def test_a_server_started_before_a_recluster_follows_it(engine, sample_articles, store_of_two):
+def test_a_writer_waiting_through_a_recluster_is_refused_after_the_swap(engine, sample_articles, store_of_two):
+    analysed = engine.analyse(sample_articles[2])
+    outcome: list[str] = []
+    waiting = threading.Event()
+
+    def ingest():  # a second `marsad ingest` whose wait for the lock outlasts the recluster
+        other = SQLiteStore(store_of_two, busy_timeout=30)
+        try:
+            waiting.set()
+            StoryClusterer(other).add([(analysed, None)])
+            outcome.append("stored")
+        except StoreError as error:
+            outcome.append(str(error))
+        finally:
+            other.close()
+
+    writer = threading.Thread(target=ingest)
+
+    def start_the_writer(progress):
+        if not writer.is_alive() and not outcome:
+            writer.start()
+            waiting.wait()
+            time.sleep(0.3)  # it is now waiting for the write lock the recluster holds
+
+    engine.recluster(store_of_two, batch_size=1, on_batch=start_the_writer)
+    writer.join(30)
+    assert len(outcome) == 1 and "replaced since it was opened" in outcome[0]
+    with open_store(store_of_two) as reopened:
+        assert reopened.counts().articles == 2
+        assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_server_started_before_a_recluster_refuses_writes_until_restarted(engine, sample_articles, store_of_two):
     from fastapi.testclient import TestClient
 
     from marsad.serve import create_app
 
     store = open_store(store_of_two)
-    app = create_app(store, engine)
-    client = TestClient(app)
+    client = TestClient(create_app(store, engine))
     try:
-        before = {story["id"] for story in client.get("/api/stories").json()["items"]}
-        with open_store(store_of_two) as writer:  # another process adds an article, then the stories are rebuilt
-            StoryClusterer(writer).add([(engine.analyse(sample_articles[2]), None)])
         engine.recluster(store_of_two)
-        after = client.get("/api/stories").json()
-        assert app.state.store is not store  # opened again at the first request after the swap
-        assert after["total"] == len(before) + 1  # reads see the rebuilt store, the new article's story included
-        page = {"text": sample_articles[0].text + "\n\nتحديث: انتهى الاجتماع مساء الأربعاء.", "title": "تحديث"}
+        page = {"text": sample_articles[2].text, "title": "t"}
         response = client.post("/api/articles", json=page)
-        assert response.status_code == 200, response.text  # and writes go to it, not to the replaced file
-        with open_store(store_of_two) as reopened:
-            assert reopened.counts().articles == 4
+        assert response.status_code == 503 and "replaced since it was opened" in response.json()["detail"]
+        assert client.get("/api/stories").status_code == 200  # reads go on (from the file it holds)
     finally:
         store.close()
-        if app.state.store is not store:
-            app.state.store.close()
+    with open_store(store_of_two) as reopened:
+        assert reopened.counts().articles == 2
+        assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
