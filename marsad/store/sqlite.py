@@ -124,7 +124,8 @@ class SQLiteStore:
         self._last_save = time.monotonic()
         self._carried: dict[str, tuple[set[str], set[str]]] = {}  # lists of stories merged into one new in this batch
         in_memory = self.location == ":memory:"
-        opened = None if in_memory else _file_identity(self.location)  # before connecting: see below
+        self._path = None if in_memory else os.path.abspath(self.location)  # a later chdir does not move it
+        opened = None if in_memory else _file_identity(self._path)  # before connecting: see below
         try:
             if read_only and not in_memory:
                 if not Path(self.location).exists():
@@ -139,7 +140,7 @@ class SQLiteStore:
                 self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
             self.db.execute("PRAGMA cache_size = -65536")
             self._migrate()
-            self._file = None if in_memory else _file_identity(self.location)
+            self._file = None if in_memory else _file_identity(self._path)
             if opened is not None and self._file != opened:
                 # Replaced by a recluster while being opened: which file the connection holds is unknown.
                 self.db.close()
@@ -619,7 +620,7 @@ class SQLiteStore:
 
     def replaced(self) -> bool:
         """True when the file at ``location`` is no longer the one this store opened (``marsad recluster``)."""
-        return self._file is not None and _file_identity(self.location) != self._file
+        return self._file is not None and _file_identity(self._path) != self._file
 
     @contextmanager
     def writes_held(self) -> Iterator[None]:
