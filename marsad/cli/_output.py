@@ -26,19 +26,19 @@ def print_json_line(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
-def _text(value: str | None, style: str = "") -> Text:
-    # Arabic blocks are right-aligned so a terminal without bidi support still reads them from the right edge.
+def _text(value: str | None, style: str = "", label: str = "") -> Text:
+    # Arabic blocks are right-aligned so a terminal without bidi support still reads them from the
+    # right edge; a dim ``label`` before the value does not count: "quantity: عامين" is Arabic.
     value = value or ""
-    return Text(value, style=style, justify="right" if is_arabic_script(value) else "left")
+    line = Text()
+    line.append(label, style="dim")
+    line.append(value, style=style)
+    line.justify = "right" if is_arabic_script(value) else "left"
+    return line
 
 
 def _fact(item: dict) -> Text:
-    # Aligned by the fact's own script, not the English kind before it: "quantity: عامين" is Arabic.
-    text = str(item.get("text") or "")
-    line = Text(f"{item['kind']}: ", style="dim")
-    line.append(text)
-    line.justify = "right" if is_arabic_script(text) else "left"
-    return line
+    return _text(str(item.get("text") or ""), label=f"{item['kind']}: ")
 
 
 def render_article(console: Console, article: Article) -> None:
