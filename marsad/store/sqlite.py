@@ -226,9 +226,7 @@ class SQLiteStore:
             inserted: list[tuple[int, NewArticle]] = []
             now = now_iso()
             self._carried.clear()  # a rolled-back batch must not leave its merges behind
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-                self._check_same_file()
+            with self._writing("the batch"):
                 for absorbed, target in batch.merged.items():
                     self._merge(absorbed, target)
                 seen = self.known([new.id for new in batch.articles])
@@ -247,14 +245,6 @@ class SQLiteStore:
                         languages.add(new.analysed.article.language)
                 for state in batch.stories:
                     self._put_story(state, now, *touched.get(state.id, (set(), set())))
-                self.db.execute("COMMIT")
-            except BaseException as error:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                if isinstance(error, sqlite3.Error):
-                    # "database is locked" (another writer), "disk is full": one clear line, not a traceback.
-                    raise StoreError(f"{self.location}: the batch was not stored ({error})") from None
-                raise
             if inserted:
                 dim = len(inserted[0][1].analysed.analysis.document_vector)
                 index = self._vector_index(dim)
@@ -578,21 +568,12 @@ class SQLiteStore:
             raise StoreError(f"{self.location}: opened read-only")
         raw = json.dumps(data, ensure_ascii=False)
         with self._lock:
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-                self._check_same_file()
+            with self._writing(f"the template of {outlet!r}"):
                 self.db.execute(
                     "INSERT INTO outlet_templates (outlet, data, updated) VALUES (?, ?, ?)"
                     " ON CONFLICT (outlet) DO UPDATE SET data = excluded.data, updated = excluded.updated",
                     (outlet, raw, now_iso()),
                 )
-                self.db.execute("COMMIT")
-            except BaseException as error:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                if isinstance(error, sqlite3.Error):
-                    raise StoreError(f"{self.location}: the template of {outlet!r} was not stored ({error})") from None
-                raise
 
     def outlet_templates(self) -> Iterator[tuple[str, dict[str, Any]]]:
         with self._lock:
@@ -604,6 +585,23 @@ class SQLiteStore:
         """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
         with self._lock:
             return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One write transaction: committed whole, or rolled back on any error. An SQLite error
+        ("database is locked" by another writer, "disk is full") becomes one clear line, not a
+        traceback: "<location>: <what> was not stored (<error>)". Call with ``self._lock`` held."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._check_same_file()
+            yield
+            self.db.execute("COMMIT")
+        except BaseException as error:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(f"{self.location}: {what} was not stored ({error})") from None
+            raise
 
     def _check_same_file(self) -> None:
         """Refuse to write once the file at ``location`` is no longer the one this store opened.
