@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cluster_quality import DEFAULT_DATA, analysed_cached, load_semeval, load_wikiref  # noqa: E402
-from scale import Generator  # noqa: E402
+from cluster_quality import DEFAULT_DATA  # noqa: E402
+from scale import Generator, real_articles  # noqa: E402
 
 from marsad.engine import Engine  # noqa: E402
 from marsad.models import RawPage  # noqa: E402
@@ -48,10 +48,7 @@ def main() -> None:
     args = parser.parse_args()
 
     engine = Engine(Settings(encoder=args.encoder))
-    pool = analysed_cached(engine, [a for _, a in load_wikiref(engine, args.data / "clustering" / "wikiref220")], "wikiref220")
-    for name in ("hfl_texts_a", "hfl_texts_b"):
-        pool += analysed_cached(engine, load_semeval(args.data / "semeval2022" / f"{name}.csv")[0], name)
-    generator = Generator(pool, seed=1)
+    generator = Generator(real_articles(engine, args.data), seed=1)
     pages = []
     for number in range(args.pages):
         article = generator.article(number).article

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cluster_quality import DEFAULT_DATA, analysed_cached, load_semeval, load_wikiref  # noqa: E402
-from scale import Generator  # noqa: E402
+from cluster_quality import DEFAULT_DATA  # noqa: E402
+from scale import Generator, real_articles  # noqa: E402
 
 from marsad.cluster import StoryClusterer  # noqa: E402
 from marsad.engine import Engine  # noqa: E402
@@ -43,10 +43,7 @@ def main() -> None:
     args = parser.parse_args()
 
     engine = Engine(Settings(encoder=args.encoder))
-    pool = analysed_cached(engine, [a for _, a in load_wikiref(engine, args.data / "clustering" / "wikiref220")], "wikiref220")
-    for name in ("hfl_texts_a", "hfl_texts_b"):
-        pool += analysed_cached(engine, load_semeval(args.data / "semeval2022" / f"{name}.csv")[0], name)
-    generator = Generator(pool)
+    generator = Generator(real_articles(engine, args.data))
     shutil.rmtree(args.db_dir, ignore_errors=True)
     args.db_dir.mkdir(parents=True)
     store = SQLiteStore(args.db_dir / "growth.db", save_interval=120)

@@ -62,6 +62,14 @@ from marsad.settings import Settings  # noqa: E402
 from marsad.store.sqlite import SQLiteStore  # noqa: E402
 
 
+def real_articles(engine: Engine, data: Path) -> list[Analysed]:
+    """The analysed articles whose sentences the generator recombines: WikiRef220 and the SemEval-2022 texts."""
+    pool = analysed_cached(engine, [a for _, a in load_wikiref(engine, data / "clustering" / "wikiref220")], "wikiref220")
+    for name in ("hfl_texts_a", "hfl_texts_b"):
+        pool += analysed_cached(engine, load_semeval(data / "semeval2022" / f"{name}.csv")[0], name)
+    return pool
+
+
 class Generator:
     """Articles recombined from the real sentences (and their analysis) of a pool of articles."""
 
@@ -132,13 +140,7 @@ def main() -> None:
         parser.error(f"--resume: no store at {args.db_dir / 'scale.db'}")
 
     engine = Engine(Settings(encoder=args.encoder))
-    pool = []
-    wikiref = load_wikiref(engine, args.data / "clustering" / "wikiref220")
-    pool += analysed_cached(engine, [a for _, a in wikiref], "wikiref220")
-    for name in ("hfl_texts_a", "hfl_texts_b"):
-        articles, _ = load_semeval(args.data / "semeval2022" / f"{name}.csv")
-        pool += analysed_cached(engine, articles, name)
-    generator = Generator(pool)
+    generator = Generator(real_articles(engine, args.data))
 
     db = args.db_dir / "scale.db"
     if not args.resume:
@@ -160,7 +162,8 @@ def main() -> None:
         clusterer.add([(generator.article(filled + i), None) for i in range(64)])
         filled = number = filled + 64
     # Resumed: probed at the size it has, then filled on to any larger --sizes and probed there.
-    for size in [filled] + [n for n in sorted(args.sizes) if n > filled] if args.resume else sorted(args.sizes):
+    sizes = [filled] + [n for n in sorted(args.sizes) if n > filled] if args.resume else sorted(args.sizes)
+    for size in sizes:
         start = time.perf_counter()
         fill_count = 0
         while filled < size:
