@@ -221,44 +221,25 @@ class Engine:
                   on_batch: Callable[["IngestProgress"], None] | None = None) -> "IngestProgress":
         """Rebuild every story of the store at ``location`` from scratch, replaying its articles in the order they came.
 
-        The cached analyses are replayed through the same clusterer into a fresh store beside
-        the old one, which then replaces it: the old store stays whole until the new one is done.
+        The cached analyses go through the same clusterer into a scratch store; its stories then
+        replace the old ones in one transaction (:meth:`~marsad.store.base.Store.rebuild_stories`).
+        Ingests may go on meanwhile: what they add is replayed too, and a batch clustered on the
+        old stories but written after the swap is refused with a clear error, never half-applied.
         """
-        location = Path(location)
-        fresh_location = location.with_name(location.name + ".recluster")
-        for path in _store_files(fresh_location):
-            path.unlink(missing_ok=True)
-        old = open_store(location)
-        fresh = open_store(fresh_location)
-        try:
-            # The old store's write lock is held from its first read until the new files are in
-            # place: a concurrent ingest waits and then fails with a clear error, or, when the
-            # lock comes free after the swap, finds its file replaced and is refused (never does
-            # it commit articles the new store lacks). Run it with the store otherwise unused:
-            # a process that opens the store in the middle of the swap can pair the new database
-            # with the old write-ahead log.
-            with old.writes_held():
-                try:
-                    clusterer = self.clusterer(fresh, cluster_settings)
-                    progress = IngestProgress()
-                    for batch in _batched(old.analysed_in_order(), batch_size):
-                        progress = progress.after(clusterer.add(batch), [])
-                        if on_batch:
-                            on_batch(progress)
-                    for outlet, data in old.outlet_templates():
-                        fresh.save_outlet_template(outlet, data)
-                finally:
-                    fresh.close()  # checkpointed: its database file is whole, no WAL to move
-                    self._clusterer = None  # it holds the closed fresh store
-                for source, target in zip(_store_files(fresh_location), _store_files(location)):
-                    if source.exists():
-                        os.replace(source, target)
-                    else:
-                        target.unlink(missing_ok=True)
-        finally:
-            # After the swap: SQLite does not checkpoint into, or delete the WAL files of, a
-            # database file that has been moved away (3.40, checked by a read-only review).
-            old.close()
+        progress = IngestProgress()
+        clusterer: StoryClusterer | None = None
+
+        def replay(scratch: Store, articles: Iterator[tuple[Analysed, str | None]]) -> None:
+            nonlocal clusterer, progress
+            if clusterer is None:
+                clusterer = StoryClusterer(scratch, cluster_settings or ClusterSettings())
+            for batch in _batched(articles, batch_size):
+                progress = progress.after(clusterer.add(batch), [])
+                if on_batch:
+                    on_batch(progress)
+
+        with open_store(location) as store:
+            store.rebuild_stories(replay)
         return progress
 
 
@@ -285,11 +266,6 @@ class IngestProgress:
             batch=tuple(assignments),
             errors=tuple(errors),
         )
-
-
-def _store_files(location: Path) -> list[Path]:
-    """The files a store at ``location`` consists of (database, WAL, index and its note)."""
-    return [location.with_name(location.name + suffix) for suffix in ("", "-wal", "-shm", ".usearch", ".usearch.json")]
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:

@@ -215,6 +215,9 @@ class StoryClusterer:
         self._pending_signatures: dict[str, tuple[np.ndarray | None, str | None, str | None]] = {}
         self._pending_story: dict[str, str] = {}
         self._batch_entities: dict[str, set[str]] = {}  # entity → stories that named it in this batch (not stored yet)
+        # Read before any story is: a recluster that commits while this batch is clustered makes
+        # the store refuse the batch rather than write old stories' states over the rebuilt ones.
+        generation = self.store.generation()
         self._independent = self.store.independent_articles()
         ids = [analysed.article.id for analysed, _ in items]
         stored = self.store.story_of(list(self.store.known(ids)))
@@ -232,7 +235,7 @@ class StoryClusterer:
         final = [NewArticle(n.analysed, self._resolve(n.story_id), n.outlet, n.copy_of, n.copy_kind, n.bands, n.signature) for n in new_articles]
         merged = {absorbed: self._resolve(absorbed) for absorbed in self._merged}
         states = tuple(story.state() for story_id, story in self._stories.items() if story_id not in self._merged)
-        self.store.add(Batch(tuple(final), states, merged))
+        self.store.add(Batch(tuple(final), states, merged, generation))
         return [
             a if a.seen else Assignment(a.article_id, self._resolve(a.story_id), a.new_story, a.score, a.copy_of, a.copy_kind, False, a.merged)
             for a in assignments

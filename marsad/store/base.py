@@ -20,7 +20,7 @@ Dates are ISO 8601 strings (``2021-09-22``; ``added`` carries the time too); ``N
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -303,12 +303,15 @@ class Batch:
     """One atomic write: new articles, story states to upsert, stories merged into others.
 
     ``merged`` maps an absorbed story id → the story id it now belongs to; the store moves
-    the absorbed story's members and deletes it, in the same transaction.
+    the absorbed story's members and deletes it, in the same transaction. ``generation`` is the
+    store's :meth:`Store.generation` when the batch's stories were read: a batch clustered on
+    stories that have been rebuilt since is refused (``None``: not checked).
     """
 
     articles: tuple[NewArticle, ...] = ()
     stories: tuple[StoryState, ...] = ()
     merged: Mapping[str, str] = field(default_factory=dict)
+    generation: int | None = None
 
 
 @runtime_checkable
@@ -347,7 +350,24 @@ class Store(Protocol):
     def add(self, batch: Batch) -> None:
         """Write ``batch`` in one transaction: all of it is stored, or none of it.
 
-        Articles already stored (same id) are skipped, not rewritten.
+        Articles already stored (same id) are skipped, not rewritten. A batch whose
+        ``generation`` is not the store's is refused (the stories it was clustered on are gone).
+        """
+        ...
+
+    def generation(self) -> int:
+        """How many times every story has been rebuilt (:meth:`rebuild_stories`)."""
+        ...
+
+    def rebuild_stories(self, replay: Callable[["Store", Iterator[tuple[Analysed, str | None]]], None]) -> None:
+        """Rebuild every story in place (``marsad recluster``).
+
+        ``replay(scratch, articles)`` clusters ``articles`` ((article, outlet), in the order they
+        were added) into ``scratch``, a store that starts empty; it is called again with the
+        articles added meanwhile until it has seen them all. Then, in one transaction, this
+        store's stories (and each article's story and copy link) become the scratch store's and
+        :meth:`generation` goes up. An error leaves the stories as they were. Writers go on
+        meanwhile, except during that last transaction.
         """
         ...
 
@@ -394,10 +414,6 @@ class Store(Protocol):
 
     def vectors(self) -> Iterator[tuple[str, np.ndarray]]:
         """Every stored (article id, document vector): rebuilds the ANN index."""
-        ...
-
-    def analysed_in_order(self) -> Iterator[tuple[Analysed, str | None]]:
-        """Every stored (article, outlet) in the order they were added: ``recluster`` replays it."""
         ...
 
     # per outlet ---------------------------------------------------------------------------

@@ -11,7 +11,10 @@ Design notes:
       band is an index seek, so finding copies costs the same at 1k or 1M articles.
     * ``story_entities`` is each story's entity profile, keyed (entity, recency) so the
       clusterer finds recent stories naming a rare entity with one index range per entity.
-    * ``counters`` keeps running totals, so ``count(*)`` over a million rows is never needed.
+    * ``counters`` keeps running totals, so ``count(*)`` over a million rows is never needed,
+      and (migration 2) the stories' ``generation``: ``marsad recluster`` raises it when it
+      rebuilds every story, and a batch clustered on the stories of an earlier generation is
+      refused rather than written over the rebuilt ones.
     * ``articles_fts`` is a contentless FTS5 index over normalised title and text
       (rowid = articles.rowid).
 """
@@ -104,6 +107,10 @@ MIGRATIONS: list[str] = [
     );
 
     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='', tokenize='unicode61 remove_diacritics 2');
+    """,
+    # 2: the stories' generation (recluster rebuilds them in place)
+    """
+    INSERT OR IGNORE INTO counters (name, value) VALUES ('generation', 0);
     """,
 ]
 

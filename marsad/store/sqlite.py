@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +35,7 @@ from marsad.store.base import (
     EntityCount,
     NewArticle,
     Page,
+    Store,
     StoreCounts,
     StoredArticle,
     StoryDetail,
@@ -108,6 +108,9 @@ class SQLiteStore:
         read_only: open without writing anything (no migrations; the web server's mode).
         save_interval: seconds between saves of the ANN index while adding (it is always
             saved on :meth:`close`; a store closed uncleanly catches its index up on open).
+        busy_timeout: seconds a write waits for another writer's lock before it fails.
+        persist_index: save the ANN index beside the database (False: it lives in memory
+            only, as for the scratch store of :meth:`rebuilding`).
 
     Raises:
         StoreError: the file is not a marsad store, is corrupt, is newer than this marsad, or
@@ -115,17 +118,16 @@ class SQLiteStore:
     """
 
     def __init__(self, location: str | Path = "marsad.db", *, read_only: bool = False, save_interval: float = 30.0,
-                 busy_timeout: float = 10.0):
+                 busy_timeout: float = 10.0, persist_index: bool = True):
         self.location = str(location)
         self.read_only = read_only
         self.save_interval = save_interval
+        self.persist_index = persist_index
         self._lock = threading.RLock()
         self._vectors: VectorIndex | None = None
         self._last_save = time.monotonic()
         self._carried: dict[str, tuple[set[str], set[str]]] = {}  # lists of stories merged into one new in this batch
         in_memory = self.location == ":memory:"
-        self._path = None if in_memory else os.path.abspath(self.location)  # a later chdir does not move it
-        opened = None if in_memory else _file_identity(self._path)  # before connecting: see below
         try:
             if read_only and not in_memory:
                 if not Path(self.location).exists():
@@ -140,11 +142,6 @@ class SQLiteStore:
                 self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
             self.db.execute("PRAGMA cache_size = -65536")
             self._migrate()
-            self._file = None if in_memory else _file_identity(self._path)
-            if opened is not None and self._file != opened:
-                # Replaced by a recluster while being opened: which file the connection holds is unknown.
-                self.db.close()
-                raise StoreError(f"{self.location}: the store was replaced while it was being opened (marsad recluster); open it again")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
 
@@ -178,7 +175,7 @@ class SQLiteStore:
 
     # -- vectors --------------------------------------------------------------------------
     def _index_path(self) -> Path | None:
-        return None if self.location == ":memory:" else Path(self.location + ".usearch")
+        return None if self.location == ":memory:" or not self.persist_index else Path(self.location + ".usearch")
 
     def _vector_index(self, dim: int | None = None) -> VectorIndex | None:
         """The ANN index, loaded (or rebuilt, or caught up) on first use."""
@@ -200,7 +197,7 @@ class SQLiteStore:
             index.add([r[1] for r in rows], np.stack([decode_vector(r[2]) for r in rows]), watermark=rows[-1][0])
             added += len(rows)
         self._vectors = index
-        if added and not self.read_only and not self.replaced():
+        if added and not self.read_only:
             logger.info("%s: added %d vectors to the index", self.location, added)
             index.save()
         return index
@@ -213,8 +210,7 @@ class SQLiteStore:
 
     def save_index(self) -> None:
         with self._lock:
-            # Not over a replacement's files: the index path now belongs to the store that replaced this one.
-            if self._vectors is not None and not self.read_only and not self.replaced():
+            if self._vectors is not None and not self.read_only:
                 self._vectors.save()
                 self._last_save = time.monotonic()
 
@@ -227,6 +223,9 @@ class SQLiteStore:
             now = now_iso()
             self._carried.clear()  # a rolled-back batch must not leave its merges behind
             with self._writing("the batch"):
+                if batch.generation is not None and batch.generation != self._generation():
+                    raise StoreError(f"{self.location}: the stories were rebuilt (marsad recluster) while this batch was being "
+                                     "clustered; nothing of it was stored: add it again")
                 for absorbed, target in batch.merged.items():
                     self._merge(absorbed, target)
                 seen = self.known([new.id for new in batch.articles])
@@ -419,18 +418,27 @@ class SQLiteStore:
         with self._lock:
             return self.db.execute("SELECT value FROM counters WHERE name = 'articles'").fetchone()[0]
 
+    def generation(self) -> int:
+        with self._lock:
+            return self._generation()
+
+    def _generation(self) -> int:
+        return self.db.execute("SELECT value FROM counters WHERE name = 'generation'").fetchone()[0]
+
     def vectors(self) -> Iterator[tuple[str, np.ndarray]]:
         cursor = self.db.execute("SELECT id, vector FROM articles ORDER BY rowid")
         while rows := cursor.fetchmany(1000):
             for id_, vector in rows:
                 yield id_, decode_vector(vector)
 
-    def analysed_in_order(self) -> Iterator[tuple[Analysed, str | None]]:
-        last = 0
+    def _analysed_between(self, after: int, until: int) -> Iterator[tuple[Analysed, str | None]]:
+        """Stored (article, outlet) with ``after`` < rowid ≤ ``until``, in the order they were added."""
+        last = after
         while True:
             with self._lock:
                 rows = self.db.execute(
-                    "SELECT rowid, fields, analysis, outlet FROM articles WHERE rowid > ? ORDER BY rowid LIMIT 500", (last,)
+                    "SELECT rowid, fields, analysis, outlet FROM articles WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT 500",
+                    (last, until),
                 ).fetchall()
             if not rows:
                 return
@@ -593,7 +601,6 @@ class SQLiteStore:
         traceback: "<location>: <what> was not stored (<error>)". Call with ``self._lock`` held."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self._check_same_file()
             yield
             self.db.execute("COMMIT")
         except BaseException as error:
@@ -603,40 +610,74 @@ class SQLiteStore:
                 raise StoreError(f"{self.location}: {what} was not stored ({error})") from None
             raise
 
-    def _check_same_file(self) -> None:
-        """Refuse to write once the file at ``location`` is no longer the one this store opened.
+    def rebuild_stories(self, replay: Callable[[Store, Iterator[tuple[Analysed, str | None]]], None]) -> None:
+        """Rebuild every story in place (``marsad recluster``); see :meth:`Store.rebuild_stories`.
 
-        ``marsad recluster`` builds a new store beside the old one and moves it into place; a
-        process that still holds the old file (a running server, a second ingest) would write to
-        a file no longer in the directory, and lose what it reported stored. Called inside the
-        write transaction, after the write lock is taken (recluster holds that lock until its
-        new files are in place, so a writer that waited for it sees the new file here).
+        The scratch store is a database file beside this one (its ANN index in memory only).
+        Once ``replay`` has seen every article stored so far, the scratch file is attached and,
+        in one transaction under this store's write lock, the articles' story and copy columns,
+        the stories, their entity profiles, the entity counts and the totals are copied from it
+        and the generation is raised; when articles came in meanwhile, the transaction is given
+        up and they are replayed first. Articles, analyses, vectors (so the ANN index), LSH
+        bands and the full-text index do not change. Readers (a running server) see the old
+        stories until the commit and the new ones after; a writer that clustered a batch on the
+        old ones is refused (:class:`Batch` ``generation``) and can simply add it again.
         """
-        if self.replaced():
-            raise StoreError(f"{self.location}: the store was replaced since it was opened (marsad recluster); "
-                             "open it again. Nothing of this batch was stored")
+        if self.read_only or self.location == ":memory:":
+            raise StoreError(f"{self.location}: only a store file opened for writing can be rebuilt")
+        scratch_location = self.location + ".rebuild"
+        _remove_store_files(scratch_location)
+        scratch = SQLiteStore(scratch_location, persist_index=False)
+        try:
+            replayed = 0  # rowid of the last article replayed
+            while True:
+                with self._lock:
+                    last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+                replay(scratch, self._analysed_between(replayed, last))
+                replayed = last
+                with self._lock:
+                    # Attached only now, outside any transaction (SQLite refuses ATTACH inside one): a
+                    # write transaction locks every attached file, and the scratch store writes its
+                    # file while replaying.
+                    self.db.execute("ATTACH DATABASE ? AS rebuilt", (scratch_location,))
+                    try:
+                        with self._writing("the rebuilt stories"):
+                            caught_up = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] == replayed
+                            if caught_up:
+                                self._adopt_rebuilt()
+                    finally:
+                        self.db.execute("DETACH DATABASE rebuilt")
+                if caught_up:
+                    return
+        finally:
+            scratch.close()
+            _remove_store_files(scratch_location)
 
-    def replaced(self) -> bool:
-        """True when the file at ``location`` is no longer the one this store opened (``marsad recluster``)."""
-        return self._file is not None and _file_identity(self._path) != self._file
+    def _adopt_rebuilt(self) -> None:
+        """Inside :meth:`rebuild_stories`' transaction: take the attached scratch store's stories.
 
-    @contextmanager
-    def writes_held(self) -> Iterator[None]:
-        """Hold the write lock (other writers wait, then fail with a clear error) and write nothing.
-
-        ``marsad recluster`` reads the store and replaces its files under this lock, so no batch
-        can be committed to the old file after it has been read.
+        Both databases come from the same migrations, so their tables have the same columns in
+        the same order.
         """
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            finally:
-                self.db.execute("ROLLBACK")
+        ours, theirs = (self.db.execute(f"SELECT count(*) FROM {db}.articles").fetchone()[0] for db in ("main", "rebuilt"))
+        if ours != theirs:
+            raise StoreError(f"{self.location}: the rebuilt stories hold {theirs} articles, the store {ours}; nothing was changed")
+        self.db.execute(
+            "UPDATE articles SET story_id = r.story_id, copy_of = r.copy_of, copy_kind = r.copy_kind"
+            " FROM rebuilt.articles AS r WHERE r.id = articles.id"
+        )
+        for table in ("stories", "story_entities", "entities"):
+            self.db.execute(f"DELETE FROM main.{table}")
+            self.db.execute(f"INSERT INTO main.{table} SELECT * FROM rebuilt.{table}")
+        self.db.execute(
+            "UPDATE counters SET value = (SELECT value FROM rebuilt.counters AS r WHERE r.name = counters.name)"
+            " WHERE name IN ('articles', 'copies')"
+        )
+        self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'generation'")
 
     def close(self) -> None:
         with self._lock:
-            if self._vectors is not None and not self.read_only and not self.replaced():
+            if self._vectors is not None and not self.read_only:
                 self._vectors.save()
             self.db.close()
 
@@ -687,10 +728,7 @@ def _saved_index_count(path: Path | None) -> int:
         return 0
 
 
-def _file_identity(location: str) -> tuple[int, int] | None:
-    """(device, inode) of the file at ``location``; None when there is none."""
-    try:
-        stat = os.stat(location)
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino
+def _remove_store_files(location: str) -> None:
+    """Delete a store's database and the files SQLite and the ANN index keep beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal", ".usearch", ".usearch.json", ".usearch.tmp", ".usearch.json.tmp"):
+        Path(location + suffix).unlink(missing_ok=True)
