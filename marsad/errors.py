@@ -60,5 +60,9 @@ class StoreError(MarsadError):
     pass
 
 
+class StaleStories(StoreError):
+    """A batch was clustered on stories that ``marsad recluster`` has rebuilt since; nothing of it was stored."""
+
+
 class ConfigError(MarsadError):
     pass

@@ -42,6 +42,7 @@ import numpy as np
 from marsad.cluster.copies import CopyFinder, CopySettings
 from marsad.compare.judge import PairScorer
 from marsad.compare.model import JudgeModel, model_for_dim
+from marsad.errors import StaleStories
 from marsad.models import Analysed, Dimension
 from marsad.store.base import Batch, NewArticle, Store, StoryState
 
@@ -202,9 +203,17 @@ class StoryClusterer:
 
     # -- one batch --------------------------------------------------------------------------
     def add(self, items: Sequence[tuple[Analysed, str | None]]) -> list[Assignment]:
-        """Cluster and store ``items`` (article, outlet) in order; one transaction for all of them."""
+        """Cluster and store ``items`` (article, outlet) in order; one transaction for all of them.
+
+        A batch refused because ``marsad recluster`` rebuilt the stories while it was being
+        clustered is clustered once more, on the rebuilt ones (nothing of it was stored, and all
+        that this clusterer keeps between batches is articles' analyses, which a rebuild leaves alone).
+        """
         with self._adding:
-            return self._add(items)
+            try:
+                return self._add(items)
+            except StaleStories:
+                return self._add(items)
 
     def _add(self, items: Sequence[tuple[Analysed, str | None]]) -> list[Assignment]:
         self._stories: dict[str, _Story] = {}

@@ -2,9 +2,9 @@
 
     Store (Protocol)
     ├── read side      stories(), story(), article(), analysed(), articles(), counts()
-    ├── write side     add(batch)  — one batch, one transaction
+    ├── write side     add(batch)  — one batch, one transaction; rebuild_stories(replay) — recluster in place
     ├── clustering     known(), story_of(), band_matches(), signatures(), nearest(), stories_with_entities(),
-    │                  story_states(), entity_frequencies(), independent_articles(), vectors(), analysed_in_order()
+    │                  story_states(), entity_frequencies(), independent_articles(), generation(), vectors()
     └── per outlet     outlet_template(), save_outlet_template()
 
 Everything a store returns is a plain frozen dataclass defined here, so a second backend
@@ -350,8 +350,9 @@ class Store(Protocol):
     def add(self, batch: Batch) -> None:
         """Write ``batch`` in one transaction: all of it is stored, or none of it.
 
-        Articles already stored (same id) are skipped, not rewritten. A batch whose
-        ``generation`` is not the store's is refused (the stories it was clustered on are gone).
+        Articles already stored (same id) are skipped, not rewritten. A batch that writes
+        anything and whose ``generation`` is not the store's raises
+        :class:`~marsad.errors.StaleStories` (the stories it was clustered on are gone).
         """
         ...
 

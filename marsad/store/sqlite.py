@@ -25,8 +25,13 @@ from urllib.parse import urlsplit
 import numpy as np
 import regex
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
 from marsad.analyse.normalise import normalise
-from marsad.errors import StoreError
+from marsad.errors import StaleStories, StoreError
 from marsad.models import Analysed, Article
 from marsad.store.base import (
     ArticleQuery,
@@ -45,13 +50,14 @@ from marsad.store.base import (
     StorySummary,
 )
 from marsad.store.codec import decode_analysis, decode_vector, encode_analysis, encode_vector
-from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
+from marsad.store.schema import MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
 from marsad.store.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
 
 _ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
+_REBUILD_WAIT = 120.0  # seconds a rebuild's final transaction waits for other writers
 
 
 def now_iso() -> str:
@@ -110,7 +116,7 @@ class SQLiteStore:
             saved on :meth:`close`; a store closed uncleanly catches its index up on open).
         busy_timeout: seconds a write waits for another writer's lock before it fails.
         persist_index: save the ANN index beside the database (False: it lives in memory
-            only, as for the scratch store of :meth:`rebuilding`).
+            only, as for the scratch store of :meth:`rebuild_stories`).
 
     Raises:
         StoreError: the file is not a marsad store, is corrupt, is newer than this marsad, or
@@ -122,6 +128,7 @@ class SQLiteStore:
         self.location = str(location)
         self.read_only = read_only
         self.save_interval = save_interval
+        self.busy_timeout = busy_timeout
         self.persist_index = persist_index
         self._lock = threading.RLock()
         self._vectors: VectorIndex | None = None
@@ -156,6 +163,8 @@ class SQLiteStore:
                 raise StoreError(f"{self.location}: not a marsad store (it has other tables)")
         if version < SCHEMA_VERSION:
             if self.read_only:
+                if version >= OLDEST_READABLE:
+                    return
                 raise StoreError(f"{self.location}: store schema {version} is older than {SCHEMA_VERSION} (open it once for writing to migrate)")
             for number in range(version, SCHEMA_VERSION):
                 self.db.execute("BEGIN IMMEDIATE")
@@ -223,9 +232,10 @@ class SQLiteStore:
             now = now_iso()
             self._carried.clear()  # a rolled-back batch must not leave its merges behind
             with self._writing("the batch"):
-                if batch.generation is not None and batch.generation != self._generation():
-                    raise StoreError(f"{self.location}: the stories were rebuilt (marsad recluster) while this batch was being "
-                                     "clustered; nothing of it was stored: add it again")
+                writes = batch.articles or batch.stories or batch.merged
+                if writes and batch.generation is not None and batch.generation != self._generation():
+                    raise StaleStories(f"{self.location}: the stories were rebuilt (marsad recluster) while this batch was being "
+                                       "clustered; nothing of it was stored: add it again")
                 for absorbed, target in batch.merged.items():
                     self._merge(absorbed, target)
                 seen = self.known([new.id for new in batch.articles])
@@ -423,7 +433,8 @@ class SQLiteStore:
             return self._generation()
 
     def _generation(self) -> int:
-        return self.db.execute("SELECT value FROM counters WHERE name = 'generation'").fetchone()[0]
+        row = self.db.execute("SELECT value FROM counters WHERE name = 'generation'").fetchone()
+        return row[0] if row else 0  # a schema-1 store opened read-only: never rebuilt in place
 
     def vectors(self) -> Iterator[tuple[str, np.ndarray]]:
         cursor = self.db.execute("SELECT id, vector FROM articles ORDER BY rowid")
@@ -615,60 +626,99 @@ class SQLiteStore:
 
         The scratch store is a database file beside this one (its ANN index in memory only).
         Once ``replay`` has seen every article stored so far, the scratch file is attached and,
-        in one transaction under this store's write lock, the articles' story and copy columns,
-        the stories, their entity profiles, the entity counts and the totals are copied from it
-        and the generation is raised; when articles came in meanwhile, the transaction is given
-        up and they are replayed first. Articles, analyses, vectors (so the ANN index), LSH
-        bands and the full-text index do not change. Readers (a running server) see the old
-        stories until the commit and the new ones after; a writer that clustered a batch on the
-        old ones is refused (:class:`Batch` ``generation``) and can simply add it again.
+        in one transaction under this store's write lock, what differs is copied from it (each
+        article's story, copy link and fingerprint; stories; their entity profiles; entity
+        counts; totals) and the generation is raised; when articles came in meanwhile, the
+        transaction is given up and they are replayed first. Articles, analyses, vectors (so
+        the ANN index) and the full-text index do not change. Readers (a running server) see
+        the old stories until the commit and the new ones after. Writers wait for that
+        transaction (their ``busy_timeout``, then "database is locked", nothing stored), and a
+        batch clustered on the old stories is refused with :class:`~marsad.errors.StaleStories`.
         """
         if self.read_only or self.location == ":memory:":
             raise StoreError(f"{self.location}: only a store file opened for writing can be rebuilt")
         scratch_location = self.location + ".rebuild"
-        _remove_store_files(scratch_location)
-        scratch = SQLiteStore(scratch_location, persist_index=False)
-        try:
-            replayed = 0  # rowid of the last article replayed
-            while True:
-                with self._lock:
-                    last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
-                replay(scratch, self._analysed_between(replayed, last))
-                replayed = last
-                with self._lock:
-                    # Attached only now, outside any transaction (SQLite refuses ATTACH inside one): a
-                    # write transaction locks every attached file, and the scratch store writes its
-                    # file while replaying.
-                    self.db.execute("ATTACH DATABASE ? AS rebuilt", (scratch_location,))
-                    try:
-                        with self._writing("the rebuilt stories"):
-                            caught_up = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] == replayed
-                            if caught_up:
-                                self._adopt_rebuilt()
-                    finally:
-                        self.db.execute("DETACH DATABASE rebuilt")
-                if caught_up:
-                    return
-        finally:
-            scratch.close()
-            _remove_store_files(scratch_location)
+        with _only_rebuild(self.location):
+            _remove_store_files(scratch_location)  # a killed rebuild's
+            scratch = SQLiteStore(scratch_location, persist_index=False)
+            try:
+                replayed = 0  # rowid of the last article replayed
+                while not self._adopt_if_caught_up(scratch_location, replayed):
+                    with self._lock:
+                        last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+                    replay(scratch, self._analysed_between(replayed, last))
+                    replayed = last
+            finally:
+                scratch.close()
+                _remove_store_files(scratch_location)
+
+    def _adopt_if_caught_up(self, scratch_location: str, replayed: int) -> bool:
+        """Take the scratch store's stories when it has replayed every stored article (one transaction)."""
+        with self._lock:
+            if self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] != replayed:
+                return False
+            # Attached only now, outside any transaction (SQLite refuses ATTACH inside one): a
+            # write transaction locks every attached file, and the scratch store writes its file
+            # while replaying. A rebuild waits longer for the lock than a batch does: giving up
+            # would throw the whole replay away, and ingest batches hold it for a moment.
+            self.db.execute("ATTACH DATABASE ? AS rebuilt", (scratch_location,))
+            self.db.execute(f"PRAGMA busy_timeout = {int(max(self.busy_timeout, _REBUILD_WAIT) * 1000)}")
+            try:
+                with self._writing("the rebuild of the stories"):
+                    caught_up = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] == replayed
+                    if caught_up:
+                        self._adopt_rebuilt()
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+                self.db.execute("DETACH DATABASE rebuilt")
+            return caught_up
 
     def _adopt_rebuilt(self) -> None:
-        """Inside :meth:`rebuild_stories`' transaction: take the attached scratch store's stories.
+        """Inside :meth:`rebuild_stories`' transaction: make this store's stories the attached scratch store's.
 
-        Both databases come from the same migrations, so their tables have the same columns in
-        the same order.
+        Only rows that differ are written: every row written here is written under the write
+        lock and into the WAL, and a recluster moves a minority of articles (rewriting all of
+        them took 1.8 s and 150 MB of WAL at 20k articles). Both databases come from the same
+        migrations, so their tables have the same columns in the same order.
         """
         ours, theirs = (self.db.execute(f"SELECT count(*) FROM {db}.articles").fetchone()[0] for db in ("main", "rebuilt"))
         if ours != theirs:
             raise StoreError(f"{self.location}: the rebuilt stories hold {theirs} articles, the store {ours}; nothing was changed")
+        # Fingerprints differ only when the rebuild used other copy settings; then the LSH bands do too.
+        bands_differ = self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM articles AS a JOIN rebuilt.articles AS r ON r.id = a.id WHERE a.signature IS NOT r.signature)"
+            " OR EXISTS (SELECT key, article_id FROM rebuilt.bands EXCEPT SELECT key, article_id FROM main.bands LIMIT 1)"
+        ).fetchone()[0]
         self.db.execute(
-            "UPDATE articles SET story_id = r.story_id, copy_of = r.copy_of, copy_kind = r.copy_kind"
+            "UPDATE articles SET story_id = r.story_id, copy_of = r.copy_of, copy_kind = r.copy_kind, signature = r.signature"
             " FROM rebuilt.articles AS r WHERE r.id = articles.id"
+            " AND (articles.story_id, articles.copy_of, articles.copy_kind, articles.signature) IS NOT (r.story_id, r.copy_of, r.copy_kind, r.signature)"
         )
-        for table in ("stories", "story_entities", "entities"):
-            self.db.execute(f"DELETE FROM main.{table}")
-            self.db.execute(f"INSERT INTO main.{table} SELECT * FROM rebuilt.{table}")
+        if bands_differ:
+            self.db.execute("DELETE FROM main.bands")
+            self.db.execute("INSERT INTO main.bands SELECT * FROM rebuilt.bands")
+        # A story whose members did not change keeps its row (and the time it was last updated).
+        self.db.execute("DELETE FROM main.stories WHERE id NOT IN (SELECT id FROM rebuilt.stories)")
+        self.db.execute(
+            "INSERT OR REPLACE INTO main.stories SELECT r.* FROM rebuilt.stories AS r LEFT JOIN main.stories AS m ON m.id = r.id"
+            " WHERE m.id IS NULL OR (m.headline, m.headline_article, m.size, m.articles, m.first_published, m.last_published,"
+            " m.outlets, m.languages, m.centroid) IS NOT (r.headline, r.headline_article, r.size, r.articles, r.first_published,"
+            " r.last_published, r.outlets, r.languages, r.centroid)"
+        )
+        self.db.execute(
+            "DELETE FROM main.story_entities WHERE NOT EXISTS (SELECT 1 FROM rebuilt.story_entities AS r"
+            " WHERE r.entity_id = story_entities.entity_id AND r.story_id = story_entities.story_id)"
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO main.story_entities SELECT r.* FROM rebuilt.story_entities AS r"
+            " LEFT JOIN main.story_entities AS m ON m.entity_id = r.entity_id AND m.story_id = r.story_id"
+            " WHERE m.entity_id IS NULL OR (m.articles, m.last_published) IS NOT (r.articles, r.last_published)"
+        )
+        self.db.execute("DELETE FROM main.entities WHERE id NOT IN (SELECT id FROM rebuilt.entities)")
+        self.db.execute(
+            "INSERT OR REPLACE INTO main.entities SELECT r.* FROM rebuilt.entities AS r LEFT JOIN main.entities AS m ON m.id = r.id"
+            " WHERE m.id IS NULL OR (m.kind, m.label, m.articles) IS NOT (r.kind, r.label, r.articles)"
+        )
         self.db.execute(
             "UPDATE counters SET value = (SELECT value FROM rebuilt.counters AS r WHERE r.name = counters.name)"
             " WHERE name IN ('articles', 'copies')"
@@ -726,6 +776,27 @@ def _saved_index_count(path: Path | None) -> int:
         return int(json.loads(path.with_name(path.name + ".json").read_text())["count"])
     except (OSError, ValueError, KeyError):
         return 0
+
+
+@contextmanager
+def _only_rebuild(location: str) -> Iterator[None]:
+    """Refuse a second rebuild of the same store while one runs (they would share, and delete, one scratch file).
+
+    An advisory lock on ``<db>.rebuild.lock``, released by the system if the process dies;
+    where ``fcntl`` does not exist (Windows) no lock is taken.
+    """
+    if fcntl is None:  # pragma: no cover - not on Linux or macOS
+        yield
+        return
+    with open(location + ".rebuild.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(f"{location}: another recluster of this store is running") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _remove_store_files(location: str) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from marsad.cluster import StoryClusterer
-from marsad.errors import StoreError
+from marsad.cluster import ClusterSettings, StoryClusterer
+from marsad.cluster.copies import CopySettings
+from marsad.errors import StaleStories, StoreError
 from marsad.store import open_store
+from marsad.store.schema import SCHEMA_VERSION
 
 
 @pytest.fixture()
@@ -35,7 +39,7 @@ def test_recluster_rebuilds_the_stories_and_leaves_no_scratch_files(engine, stor
         assert {s.id for s in store.stories().items} == set(before.values())
         assert store.counts().articles == 2
         assert store.integrity() == "ok"
-    assert sorted(p.name for p in tmp_path.iterdir() if ".rebuild" in p.name) == []
+    assert [p.name for p in tmp_path.iterdir() if ".rebuild" in p.name] == ["marsad.db.rebuild.lock"]  # no scratch files
 
 
 def test_a_store_opened_before_a_recluster_goes_on_writing(engine, sample_articles, store_of_two):
@@ -69,27 +73,76 @@ def test_articles_ingested_during_a_recluster_are_kept_and_reclustered(engine, s
         assert store.generation() == 1
 
 
-def test_a_batch_clustered_on_the_old_stories_is_refused_after_the_swap(engine, sample_articles, store_of_two):
-    class RebuiltBeforeItsWrite:
-        """The store as a second writer sees it when a recluster commits between its reads and its write."""
+class RebuiltBeforeItsWrite:
+    """A store as a second writer sees it when a recluster commits between its reads and its
+    write, ``times`` times in a row."""
 
-        def __init__(self, store):
-            self.store = store
+    def __init__(self, engine, store, location, times: int):
+        self.engine, self.store, self.location, self.times, self.refused = engine, store, location, times, 0
 
-        def __getattr__(self, name):
-            return getattr(self.store, name)
+    def __getattr__(self, name):
+        return getattr(self.store, name)
 
-        def add(self, batch):
-            engine.recluster(store_of_two)
+    def add(self, batch):
+        if self.times:
+            self.times -= 1
+            self.engine.recluster(self.location)
+        try:
             self.store.add(batch)
+        except StaleStories:
+            self.refused += 1
+            raise
 
+
+def test_a_batch_clustered_on_the_old_stories_is_clustered_again_on_the_new(engine, sample_articles, store_of_two):
     with open_store(store_of_two) as other:
-        with pytest.raises(StoreError, match="rebuilt .* while this batch was being clustered"):
-            StoryClusterer(RebuiltBeforeItsWrite(other)).add([(engine.analyse(sample_articles[2]), None)])
-        assert other.counts().articles == 2
-        # Clustered again, on the rebuilt stories, the same article is stored.
-        StoryClusterer(other).add([(engine.analyse(sample_articles[2]), None)])
-        assert other.counts().articles == 3
+        rebuilt_once = RebuiltBeforeItsWrite(engine, other, store_of_two, times=1)
+        [assignment] = StoryClusterer(rebuilt_once).add([(engine.analyse(sample_articles[2]), None)])
+        assert rebuilt_once.refused == 1
+        assert other.counts().articles == 3 and other.story(assignment.story_id) is not None
+
+
+def test_stories_rebuilt_again_during_the_second_try_reach_the_caller(engine, sample_articles, store_of_two):
+    with open_store(store_of_two) as other:
+        rebuilt_twice = RebuiltBeforeItsWrite(engine, other, store_of_two, times=2)
+        with pytest.raises(StoreError, match="rebuilt .* while this batch was being clustered; nothing of it was stored"):
+            StoryClusterer(rebuilt_twice).add([(engine.analyse(sample_articles[2]), None)])
+        assert rebuilt_twice.refused == 2 and other.counts().articles == 2
+
+
+def test_a_second_recluster_of_the_same_store_is_refused_while_one_runs(engine, store_of_two):
+    refused = []
+
+    def second(progress):
+        if not refused:
+            with pytest.raises(StoreError, match="another recluster of this store is running") as error:
+                engine.recluster(store_of_two)
+            refused.append(str(error.value))
+
+    engine.recluster(store_of_two, batch_size=1, on_batch=second)
+    assert refused
+    with open_store(store_of_two) as store:
+        assert store.generation() == 1 and store.integrity() == "ok"
+
+
+def test_a_recluster_with_other_copy_settings_stores_their_fingerprints(engine, sample_articles, store_of_two):
+    other_copies = ClusterSettings(copies=CopySettings(seed=2))
+    engine.recluster(store_of_two, cluster_settings=other_copies)
+    original = engine.analyse(sample_articles[0])
+    copy = replace(original, article=replace(original.article, cleaned_id="c0c0c0c0c0c0c0c0"))
+    with open_store(store_of_two) as store:
+        [assignment] = StoryClusterer(store, other_copies).add([(copy, "elsewhere.example")])
+    assert assignment.copy_of == original.article.id and assignment.copy_kind == "wire"
+
+
+def test_a_store_not_yet_migrated_opens_read_only(store_of_two):
+    with open_store(store_of_two) as store:  # back to schema 1, as a store made before migration 2
+        store.db.execute("DELETE FROM counters WHERE name = 'generation'")
+        store.db.execute("PRAGMA user_version = 1")
+    with open_store(store_of_two, read_only=True) as reader:  # a server started before any writer
+        assert reader.counts().articles == 2 and reader.generation() == 0
+    with open_store(store_of_two) as writer:
+        assert writer.schema_version == SCHEMA_VERSION and writer.generation() == 0
 
 
 def test_a_failed_recluster_changes_nothing(engine, store_of_two, tmp_path):
@@ -105,7 +158,7 @@ def test_a_failed_recluster_changes_nothing(engine, store_of_two, tmp_path):
     with open_store(store_of_two) as store:
         assert set(_stories(store).values()) == {"kept"} != set(before.values())
         assert store.generation() == 0
-    assert [p.name for p in tmp_path.iterdir() if ".rebuild" in p.name] == []
+    assert [p.name for p in tmp_path.iterdir() if ".rebuild" in p.name] == ["marsad.db.rebuild.lock"]
 
 
 def test_a_server_started_before_a_recluster_ingests_after_it(engine, sample_articles, store_of_two):
