@@ -224,7 +224,8 @@ class Engine:
         The cached analyses go through the same clusterer into a scratch store; its stories then
         replace the old ones in one transaction (:meth:`~marsad.store.base.Store.rebuild_stories`).
         Ingests may go on meanwhile: what they add is replayed too, and a batch clustered on the
-        old stories but written after the swap is refused with a clear error, never half-applied.
+        old stories but written after the swap is clustered again on the new ones (once; should
+        the stories be rebuilt again meanwhile, the writer gets a clear error), never half-applied.
         """
         progress = IngestProgress()
         clusterer: StoryClusterer | None = None

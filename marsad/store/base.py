@@ -366,7 +366,7 @@ class Store(Protocol):
         ``replay(scratch, articles)`` clusters ``articles`` ((article, outlet), in the order they
         were added) into ``scratch``, a store that starts empty; it is called again with the
         articles added meanwhile until it has seen them all. Then, in one transaction, this
-        store's stories (and each article's story and copy link) become the scratch store's and
+        store's stories (and each article's story, copy link and copy fingerprint) become the scratch store's and
         :meth:`generation` goes up. An error leaves the stories as they were. Writers go on
         meanwhile, except during that last transaction.
         """

@@ -116,5 +116,5 @@ MIGRATIONS: list[str] = [
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # A read-only open (which cannot migrate) reads stores from this schema on: migration 2 adds only
-# a counter that reads do without. A server started on a store not yet migrated still opens.
+# a counter that reads do without (`marsad stories` on a store no writer has opened since an upgrade).
 OLDEST_READABLE = 1

@@ -139,7 +139,7 @@ def test_a_store_not_yet_migrated_opens_read_only(store_of_two):
     with open_store(store_of_two) as store:  # back to schema 1, as a store made before migration 2
         store.db.execute("DELETE FROM counters WHERE name = 'generation'")
         store.db.execute("PRAGMA user_version = 1")
-    with open_store(store_of_two, read_only=True) as reader:  # a server started before any writer
+    with open_store(store_of_two, read_only=True) as reader:  # `marsad stories` before any writer opened it
         assert reader.counts().articles == 2 and reader.generation() == 0
     with open_store(store_of_two) as writer:
         assert writer.schema_version == SCHEMA_VERSION and writer.generation() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -67,6 +68,23 @@ def test_schema_is_versioned_and_in_wal_mode(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="newer than this marsad"):
         SQLiteStore(path)
+
+
+def test_a_background_thread_checkpoints_the_wal_not_the_writer(engine, tmp_path):
+    store = SQLiteStore(tmp_path / "m.db", checkpoint_interval=0.05)
+    try:
+        # The writer's own checkpoint is only the fallback, far above a batch's pages.
+        assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] >= 10_000
+        a = _article(engine, "One", "A first article about the harbour.")
+        store.add(Batch((NewArticle(a, "s1"),), (_state("s1", [a]),)))
+        deadline = time.monotonic() + 10
+        while not (store._checkpointer.last and store._checkpointer.last[2] > 0) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        busy, frames, copied = store._checkpointer.last
+        assert busy == 0 and frames == copied > 0  # every frame of the batch copied back by the thread
+    finally:
+        store.close()
+    assert not store._checkpointer._thread.is_alive()
 
 
 def test_a_foreign_database_is_refused(tmp_path):
