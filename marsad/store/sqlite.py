@@ -658,7 +658,7 @@ class SQLiteStore:
                 replayed = 0  # rowid of the last article replayed
                 while not self._adopt_if_caught_up(scratch_location, replayed):
                     with self._lock:
-                        last = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+                        last = self._last_rowid()
                     replay(scratch, self._analysed_between(replayed, last))
                     replayed = last
             finally:
@@ -668,7 +668,7 @@ class SQLiteStore:
     def _adopt_if_caught_up(self, scratch_location: str, replayed: int) -> bool:
         """Take the scratch store's stories when it has replayed every stored article (one transaction)."""
         with self._lock:
-            if self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] != replayed:
+            if self._last_rowid() != replayed:
                 return False
             # Attached only now, outside any transaction (SQLite refuses ATTACH inside one): a
             # write transaction locks every attached file, and the scratch store writes its file
@@ -678,13 +678,16 @@ class SQLiteStore:
             try:
                 self.db.execute(f"PRAGMA busy_timeout = {int(max(self.busy_timeout, _REBUILD_WAIT) * 1000)}")
                 with self._writing("the rebuild of the stories"):
-                    caught_up = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] == replayed
+                    caught_up = self._last_rowid() == replayed  # again, now that no writer can add one
                     if caught_up:
                         self._adopt_rebuilt()
             finally:
                 self.db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
                 self.db.execute("DETACH DATABASE rebuilt")
             return caught_up
+
+    def _last_rowid(self) -> int:
+        return self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
 
     def _adopt_rebuilt(self) -> None:
         """Inside :meth:`rebuild_stories`' transaction: make this store's stories the attached scratch store's.
@@ -712,32 +715,26 @@ class SQLiteStore:
             self.db.execute("DELETE FROM main.bands")
             self.db.execute("INSERT INTO main.bands SELECT * FROM rebuilt.bands")
         # A story whose members did not change keeps its row (and the time it was last updated).
-        self.db.execute("DELETE FROM main.stories WHERE id NOT IN (SELECT id FROM rebuilt.stories)")
-        self.db.execute(
-            "INSERT OR REPLACE INTO main.stories SELECT r.* FROM rebuilt.stories AS r LEFT JOIN main.stories AS m ON m.id = r.id"
-            " WHERE m.id IS NULL OR (m.headline, m.headline_article, m.size, m.articles, m.first_published, m.last_published,"
-            " m.outlets, m.languages, m.centroid) IS NOT (r.headline, r.headline_article, r.size, r.articles, r.first_published,"
-            " r.last_published, r.outlets, r.languages, r.centroid)"
-        )
-        self.db.execute(
-            "DELETE FROM main.story_entities WHERE NOT EXISTS (SELECT 1 FROM rebuilt.story_entities AS r"
-            " WHERE r.entity_id = story_entities.entity_id AND r.story_id = story_entities.story_id)"
-        )
-        self.db.execute(
-            "INSERT OR REPLACE INTO main.story_entities SELECT r.* FROM rebuilt.story_entities AS r"
-            " LEFT JOIN main.story_entities AS m ON m.entity_id = r.entity_id AND m.story_id = r.story_id"
-            " WHERE m.entity_id IS NULL OR (m.articles, m.last_published) IS NOT (r.articles, r.last_published)"
-        )
-        self.db.execute("DELETE FROM main.entities WHERE id NOT IN (SELECT id FROM rebuilt.entities)")
-        self.db.execute(
-            "INSERT OR REPLACE INTO main.entities SELECT r.* FROM rebuilt.entities AS r LEFT JOIN main.entities AS m ON m.id = r.id"
-            " WHERE m.id IS NULL OR (m.kind, m.label, m.articles) IS NOT (r.kind, r.label, r.articles)"
-        )
+        self._take_rebuilt("stories", ("id",), ("headline", "headline_article", "size", "articles", "first_published",
+                                               "last_published", "outlets", "languages", "centroid"))
+        self._take_rebuilt("story_entities", ("entity_id", "story_id"), ("articles", "last_published"))
+        self._take_rebuilt("entities", ("id",), ("kind", "label", "articles"))
         self.db.execute(
             "UPDATE counters SET value = (SELECT value FROM rebuilt.counters AS r WHERE r.name = counters.name)"
             " WHERE name IN ('articles', 'copies')"
         )
         self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'generation'")
+
+    def _take_rebuilt(self, table: str, key: tuple[str, ...], compared: tuple[str, ...]) -> None:
+        """Make ``main.<table>`` hold ``rebuilt.<table>``'s rows, writing only those missing or
+        differing in ``compared`` (NULLs compare equal: ``IS NOT``) and deleting those it lacks."""
+        same = lambda a, b: " AND ".join(f"{a}.{column} = {b}.{column}" for column in key)  # noqa: E731
+        self.db.execute(f"DELETE FROM main.{table} WHERE NOT EXISTS (SELECT 1 FROM rebuilt.{table} AS r WHERE {same('r', table)})")
+        ours, theirs = (", ".join(f"{side}.{column}" for column in compared) for side in ("m", "r"))
+        self.db.execute(
+            f"INSERT OR REPLACE INTO main.{table} SELECT r.* FROM rebuilt.{table} AS r LEFT JOIN main.{table} AS m ON {same('m', 'r')}"
+            f" WHERE m.{key[0]} IS NULL OR ({ours}) IS NOT ({theirs})"
+        )
 
     def close(self) -> None:
         with self._lock:
