@@ -382,7 +382,8 @@ class Store(Protocol):
         ...
 
     def band_matches(self, bands: Sequence[int], limit: int = 20) -> list[str]:
-        """Stored article ids sharing at least one LSH band key with ``bands`` (earliest first)."""
+        """Up to ``limit`` stored article ids sharing at least one LSH band key with ``bands``,
+        those sharing most first (ties by id, so the answer does not depend on storage order)."""
         ...
 
     def signatures(self, article_ids: Sequence[str]) -> dict[str, tuple[np.ndarray | None, str | None, str | None]]:

@@ -7,8 +7,13 @@ Design notes:
     * ``articles`` holds the clean fields (as JSON, so new Article fields need no migration),
       the indexed columns pages filter on, the cached analysis (``marsad.store.codec``), the
       document vector and the MinHash signature.
-    * ``bands`` is the persisted MinHash LSH: one row per (band key, article); a look-up by
-      band is an index seek, so finding copies costs the same at 1k or 1M articles.
+    * ``article_bands`` (migration 3) keeps each article's MinHash LSH band keys in one row,
+      appended in rowid order; the look-up by key is the in-memory
+      :class:`~marsad.store.bands.BandIndex` built from it. (Migration 1's ``bands`` table, one
+      row per key and article, made each article 32 random B-tree inserts and each look-up a
+      scattered read once the file outgrew the page cache.) The ``bands`` counter counts
+      rewrites of them by a recluster with other copy settings, which any saved or loaded
+      band index must be rebuilt after.
     * ``story_entities`` is each story's entity profile, keyed (entity, recency) so the
       clusterer finds recent stories naming a rare entity with one index range per entity.
     * ``counters`` keeps running totals, so ``count(*)`` over a million rows is never needed,
@@ -111,6 +116,21 @@ MIGRATIONS: list[str] = [
     # 2: the stories' generation (recluster rebuilds them in place)
     """
     INSERT OR IGNORE INTO counters (name, value) VALUES ('generation', 0);
+    """,
+    # 3: an article's LSH band keys in one row, looked up through the in-memory BandIndex
+    """
+    CREATE TABLE article_bands (
+        rowid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        keys BLOB NOT NULL
+    );
+    INSERT INTO article_bands (rowid, article_id, keys)
+        SELECT a.rowid, a.id, p.keys
+        FROM (SELECT article_id, marsad_pack_bands(key) AS keys FROM bands GROUP BY article_id) AS p
+        JOIN articles AS a ON a.id = p.article_id
+        ORDER BY a.rowid;
+    DROP TABLE bands;
+    INSERT OR IGNORE INTO counters (name, value) VALUES ('bands', 0);
     """,
 ]
 

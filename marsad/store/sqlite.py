@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - Windows
 from marsad.analyse.normalise import normalise
 from marsad.errors import StaleStories, StoreError
 from marsad.models import Analysed, Article
+from marsad.store.bands import BandIndex, pack, unpack
 from marsad.store.base import (
     ArticleQuery,
     ArticleRef,
@@ -135,6 +136,7 @@ class SQLiteStore:
         self.persist_index = persist_index
         self._lock = threading.RLock()
         self._vectors: VectorIndex | None = None
+        self._bands: BandIndex | None = None
         self._last_save = time.monotonic()
         self._carried: dict[str, tuple[set[str], set[str]]] = {}  # lists of stories merged into one new in this batch
         self._checkpointer: _Checkpointer | None = None
@@ -178,6 +180,7 @@ class SQLiteStore:
                 if version >= OLDEST_READABLE:
                     return
                 raise StoreError(f"{self.location}: store schema {version} is older than {SCHEMA_VERSION} (open it once for writing to migrate)")
+            self.db.create_aggregate("marsad_pack_bands", 1, _PackBands)  # migration 3
             for number in range(version, SCHEMA_VERSION):
                 self.db.execute("BEGIN IMMEDIATE")
                 try:
@@ -212,28 +215,98 @@ class SQLiteStore:
         if loaded and count != len(index):
             logger.warning("%s: vector index is stale (%d vectors, %d articles); rebuilding it", self.location, len(index), count)
             index, loaded = VectorIndex(dim, self._index_path()), False
-        missing = self.db.execute("SELECT rowid, id, vector FROM articles WHERE rowid > ? ORDER BY rowid", (index.watermark,))
-        added = 0
-        while rows := missing.fetchmany(10_000):
-            index.add([r[1] for r in rows], np.stack([decode_vector(r[2]) for r in rows]), watermark=rows[-1][0])
-            added += len(rows)
+        added = self._catch_up_vectors(index)
         self._vectors = index
         if added and not self.read_only:
             logger.info("%s: added %d vectors to the index", self.location, added)
             index.save()
         return index
 
+    def _catch_up_vectors(self, index: VectorIndex) -> int:
+        """Add the vectors of the articles past the index's watermark; how many were added."""
+        missing = self.db.execute("SELECT rowid, id, vector FROM articles WHERE rowid > ? ORDER BY rowid", (index.watermark,))
+        added = 0
+        while rows := missing.fetchmany(10_000):
+            index.add([r[1] for r in rows], np.stack([decode_vector(r[2]) for r in rows]), watermark=rows[-1][0])
+            added += len(rows)
+        return added
+
     def nearest(self, vector: np.ndarray, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` stored articles nearest ``vector`` (article id, cosine), most similar first."""
         with self._lock:
             index = self._vector_index()
-            return index.nearest(vector, k) if index is not None else []
+            if index is None:
+                return []
+            self._follow()
+            return index.nearest(vector, k)
+
+    # -- LSH bands ------------------------------------------------------------------------
+    def _bands_path(self) -> Path | None:
+        return None if self.location == ":memory:" or not self.persist_index else Path(self.location + ".bands")
+
+    def _band_index(self) -> BandIndex:
+        """The LSH band index, loaded (or rebuilt, or caught up) on first use."""
+        if self._bands is not None:
+            return self._bands
+        index = BandIndex(self._bands_path(), version=self._counter("bands"))
+        if index.load():
+            count = self.db.execute("SELECT count(*) FROM article_bands WHERE rowid <= ?", (index.watermark,)).fetchone()[0]
+            if count != index.articles:
+                logger.warning("%s: band index is stale (%d articles, %d in the store); rebuilding it", self.location, index.articles, count)
+                index = BandIndex(self._bands_path(), version=index.version)
+        added = self._catch_up_bands(index, self._last_rowid())
+        self._bands = index
+        if added and not self.read_only:
+            index.save()
+        return index
+
+    def _catch_up_bands(self, index: BandIndex, last: int) -> int:
+        """Add the band keys of the articles past the index's watermark up to rowid ``last``
+        (rows another process added, or a crash lost before a save); how many were added."""
+        rows = self.db.execute("SELECT rowid, article_id, keys FROM article_bands WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                               (index.watermark, last))
+        added = 0
+        while chunk := rows.fetchmany(10_000):
+            if len(chunk) < 100:  # a few rows another process added: into the dict, no run of its own
+                for rowid, article_id, keys in chunk:
+                    index.add(article_id, unpack(keys), rowid)
+            else:
+                index.add_packed([row[1] for row in chunk], [row[2] for row in chunk], chunk[-1][0])
+            added += len(chunk)
+        index.watermark = max(index.watermark, last)  # articles without bands (too short for a signature) included
+        if added > 10_000:
+            logger.info("%s: added %d articles to the band index", self.location, added)
+        return added
+
+    def band_matches(self, bands: Sequence[int], limit: int = 20) -> list[str]:
+        if not bands:
+            return []
+        with self._lock:
+            self._follow()
+            return self._band_index().matches(bands, limit)
+
+    def _follow(self) -> None:
+        """Bring the loaded in-memory indexes up to what other processes committed: the articles
+        another ingest added, the bands a recluster with other copy settings rewrote (the band
+        index is then rebuilt on next use). Two small reads when nothing changed."""
+        if self._bands is not None and self._bands.version != self._counter("bands"):
+            self._bands = None
+        last = self._last_rowid()
+        if self._vectors is not None and last > self._vectors.watermark:
+            self._catch_up_vectors(self._vectors)
+        if self._bands is not None and last > self._bands.watermark:
+            self._catch_up_bands(self._bands, last)
 
     def save_index(self) -> None:
+        """Save the ANN and band indexes beside the database (each atomically)."""
         with self._lock:
-            if self._vectors is not None and not self.read_only:
+            if self.read_only:
+                return
+            if self._vectors is not None:
                 self._vectors.save()
-                self._last_save = time.monotonic()
+            if self._bands is not None:
+                self._bands.save()
+            self._last_save = time.monotonic()
 
     # -- write ----------------------------------------------------------------------------
     def add(self, batch: Batch) -> None:
@@ -244,6 +317,7 @@ class SQLiteStore:
             now = now_iso()
             self._carried.clear()  # a rolled-back batch must not leave its merges behind
             with self._writing("the batch"):
+                self._follow()  # under the write lock: this batch's rowids come after all the indexes hold
                 writes = batch.articles or batch.stories or batch.merged
                 if writes and batch.generation is not None and batch.generation != self._generation():
                     raise StaleStories(f"{self.location}: the stories were rebuilt (marsad recluster) while this batch was being "
@@ -270,6 +344,11 @@ class SQLiteStore:
                 dim = len(inserted[0][1].analysed.analysis.document_vector)
                 index = self._vector_index(dim)
                 index.add([new.id for _, new in inserted], np.stack([new.analysed.analysis.document_vector for _, new in inserted]), watermark=inserted[-1][0])
+                if self._bands is not None:
+                    for rowid, new in inserted:
+                        if new.bands:
+                            self._bands.add(new.id, new.bands, rowid)
+                    self._bands.watermark = max(self._bands.watermark, inserted[-1][0])
                 if time.monotonic() - self._last_save > self.save_interval:
                     self.save_index()
 
@@ -290,7 +369,8 @@ class SQLiteStore:
             "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
             (rowid, normalise(article.title or ""), normalise(article.text)),
         )
-        self.db.executemany("INSERT OR IGNORE INTO bands (key, article_id) VALUES (?, ?)", [(band, article.id) for band in new.bands])
+        if new.bands:
+            self.db.execute("INSERT INTO article_bands (rowid, article_id, keys) VALUES (?, ?, ?)", (rowid, article.id, pack(new.bands)))
         mentions = Counter(mention.id for mention in analysis.entities)
         first = {}
         for mention in analysis.entities:
@@ -367,17 +447,6 @@ class SQLiteStore:
         with self._lock:
             return dict(_select_in(self.db, "SELECT id, story_id FROM articles WHERE id IN ({}) AND story_id IS NOT NULL", article_ids))
 
-    def band_matches(self, bands: Sequence[int], limit: int = 20) -> list[str]:
-        if not bands:
-            return []
-        with self._lock:
-            marks = ",".join("?" * len(bands))
-            rows = self.db.execute(
-                f"SELECT article_id, count(*) AS shared FROM bands WHERE key IN ({marks}) GROUP BY article_id ORDER BY shared DESC LIMIT ?",
-                (*bands, limit),
-            ).fetchall()
-            return [r[0] for r in rows]
-
     def signatures(self, article_ids: Sequence[str]) -> dict[str, tuple[np.ndarray | None, str | None, str | None]]:
         """Article id → (MinHash signature, copy_of, published) for the copy check."""
         with self._lock:
@@ -445,8 +514,11 @@ class SQLiteStore:
             return self._generation()
 
     def _generation(self) -> int:
-        row = self.db.execute("SELECT value FROM counters WHERE name = 'generation'").fetchone()
-        return row[0] if row else 0  # a schema-1 store opened read-only: never rebuilt in place
+        return self._counter("generation")
+
+    def _counter(self, name: str) -> int:
+        row = self.db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else 0  # an older store opened read-only: its migrations add the counters at 0
 
     def vectors(self) -> Iterator[tuple[str, np.ndarray]]:
         cursor = self.db.execute("SELECT id, vector FROM articles ORDER BY rowid")
@@ -701,10 +773,10 @@ class SQLiteStore:
         if ours != theirs:
             raise StoreError(f"{self.location}: the rebuilt stories hold {theirs} articles, the store {ours}; nothing was changed")
         # Fingerprints differ only when the rebuild used other copy settings, and then so do the LSH
-        # bands; other band settings over the same signatures give another number of band rows.
+        # bands; other band settings over the same signatures give another number of band keys.
         bands_differ = self.db.execute(
             "SELECT EXISTS (SELECT 1 FROM articles AS a JOIN rebuilt.articles AS r ON r.id = a.id WHERE a.signature IS NOT r.signature)"
-            " OR (SELECT count(*) FROM main.bands) != (SELECT count(*) FROM rebuilt.bands)"
+            " OR (SELECT total(length(keys)) FROM main.article_bands) != (SELECT total(length(keys)) FROM rebuilt.article_bands)"
         ).fetchone()[0]
         self.db.execute(
             "UPDATE articles SET story_id = r.story_id, copy_of = r.copy_of, copy_kind = r.copy_kind, signature = r.signature"
@@ -712,8 +784,14 @@ class SQLiteStore:
             " AND (articles.story_id, articles.copy_of, articles.copy_kind, articles.signature) IS NOT (r.story_id, r.copy_of, r.copy_kind, r.signature)"
         )
         if bands_differ:
-            self.db.execute("DELETE FROM main.bands")
-            self.db.execute("INSERT INTO main.bands SELECT * FROM rebuilt.bands")
+            # Rows keep this store's rowids (the scratch store numbered its articles itself); every
+            # process's band index sees the new version and is rebuilt from the table.
+            self.db.execute("DELETE FROM main.article_bands")
+            self.db.execute(
+                "INSERT INTO main.article_bands (rowid, article_id, keys)"
+                " SELECT a.rowid, r.article_id, r.keys FROM rebuilt.article_bands AS r JOIN main.articles AS a ON a.id = r.article_id"
+            )
+            self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'bands'")
         # A story whose members did not change keeps its row (and the time it was last updated).
         self._take_rebuilt("stories", ("id",), ("headline", "headline_article", "size", "articles", "first_published",
                                                "last_published", "outlets", "languages", "centroid"))
@@ -740,8 +818,10 @@ class SQLiteStore:
         with self._lock:
             if self._checkpointer is not None:
                 self._checkpointer.stop()
-            if self._vectors is not None and not self.read_only:
-                self._vectors.save()
+            if not self.read_only:
+                for index in (self._vectors, self._bands):
+                    if index is not None:
+                        index.save()
             self.db.close()  # the last connection: checkpoints the WAL and removes it
 
     def __enter__(self) -> "SQLiteStore":
@@ -853,3 +933,17 @@ def _remove_store_files(location: str) -> None:
     """Delete a store's database and the files SQLite and the ANN index keep beside it."""
     for suffix in ("", "-wal", "-shm", "-journal", ".usearch", ".usearch.json", ".usearch.tmp", ".usearch.json.tmp"):
         Path(location + suffix).unlink(missing_ok=True)
+    BandIndex.remove(Path(location + ".bands"))
+
+
+class _PackBands:
+    """SQL aggregate ``marsad_pack_bands(key)``: a store's band rows → one blob per article (migration 3)."""
+
+    def __init__(self):
+        self.keys: list[int] = []
+
+    def step(self, key: int) -> None:
+        self.keys.append(key)
+
+    def finalize(self) -> bytes:
+        return pack(self.keys)

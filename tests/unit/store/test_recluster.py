@@ -10,6 +10,7 @@ from marsad.cluster import ClusterSettings, StoryClusterer
 from marsad.cluster.copies import CopySettings
 from marsad.errors import StaleStories, StoreError
 from marsad.store import open_store
+from marsad.store.bands import unpack
 from marsad.store.schema import SCHEMA_VERSION
 
 
@@ -135,14 +136,35 @@ def test_a_recluster_with_other_copy_settings_stores_their_fingerprints(engine, 
     assert assignment.copy_of == original.article.id and assignment.copy_kind == "wire"
 
 
+def test_a_writer_open_across_a_recluster_with_other_copy_settings_looks_up_the_new_bands(engine, sample_articles, store_of_two):
+    other_copies = ClusterSettings(copies=CopySettings(seed=2))
+    original = engine.analyse(sample_articles[0])
+    copy = replace(original, article=replace(original.article, cleaned_id="c0c0c0c0c0c0c0c0"))
+    with open_store(store_of_two) as store:
+        store.band_matches([1], limit=1)  # the band index is in memory, with the old fingerprints' keys
+        engine.recluster(store_of_two, cluster_settings=other_copies)
+        [assignment] = StoryClusterer(store, other_copies).add([(copy, "elsewhere.example")])
+    assert assignment.copy_of == original.article.id and assignment.copy_kind == "wire"
+
+
 def test_a_store_not_yet_migrated_opens_read_only(store_of_two):
-    with open_store(store_of_two) as store:  # back to schema 1, as a store made before migration 2
-        store.db.execute("DELETE FROM counters WHERE name = 'generation'")
+    with open_store(store_of_two) as store:  # back to schema 1, as a store made before migrations 2 and 3
+        bands = {article_id: unpack(keys) for article_id, keys in store.db.execute("SELECT article_id, keys FROM article_bands")}
+        assert len(bands) == 2
+        store.db.execute("CREATE TABLE bands (key INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (key, article_id)) WITHOUT ROWID")
+        store.db.executemany("INSERT INTO bands VALUES (?, ?)", [(int(key), a) for a, keys in bands.items() for key in keys])
+        store.db.execute("DROP TABLE article_bands")
+        store.db.execute("DELETE FROM counters WHERE name IN ('generation', 'bands')")
         store.db.execute("PRAGMA user_version = 1")
+    (store_of_two.parent / "marsad.db.bands" / "index.json").unlink()  # no band index saved yet either
     with open_store(store_of_two, read_only=True) as reader:  # `marsad stories` before any writer opened it
         assert reader.counts().articles == 2 and reader.generation() == 0
     with open_store(store_of_two) as writer:
         assert writer.schema_version == SCHEMA_VERSION and writer.generation() == 0
+        # Migration 3 packed each article's band rows into one row, and the band index finds them.
+        for article_id, keys in bands.items():
+            assert writer.band_matches(keys.tolist()[:3], limit=5)[0] == article_id
+        assert writer.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'bands'").fetchone()[0] == 0
 
 
 def test_a_failed_recluster_changes_nothing(engine, store_of_two, tmp_path):
