@@ -7,13 +7,15 @@ Design notes:
     * ``articles`` holds the clean fields (as JSON, so new Article fields need no migration),
       the indexed columns pages filter on, the cached analysis (``marsad.store.codec``), the
       document vector and the MinHash signature.
-    * ``article_bands`` (migration 3) keeps each article's MinHash LSH band keys in one row,
-      appended in rowid order; the look-up by key is the in-memory
-      :class:`~marsad.store.bands.BandIndex` built from it. (Migration 1's ``bands`` table, one
-      row per key and article, made each article 32 random B-tree inserts and each look-up a
-      scattered read once the file outgrew the page cache.) The ``bands`` counter counts
-      rewrites of them by a recluster with other copy settings, which any saved or loaded
-      band index must be rebuilt after.
+    * ``article_fingerprints`` (migration 3) keeps each article's MinHash signature and LSH
+      band keys in one small row, appended in rowid order; the look-up by key is the in-memory
+      :class:`~marsad.store.bands.BandIndex` built from it. Migration 1 had one ``bands`` row
+      per key and article (32 random B-tree inserts per article, and a scattered read per
+      look-up once the file outgrew the page cache) and the signature at the end of the
+      ``articles`` row, after the text and analysis: reading it walked the row's overflow pages.
+      That column is no longer written (dropping it would rewrite the table). The ``bands``
+      counter counts rewrites of the fingerprints by a recluster with other copy settings,
+      which any saved or loaded band index must be rebuilt after.
     * ``story_entities`` is each story's entity profile, keyed (entity, recency) so the
       clusterer finds recent stories naming a rare entity with one index range per entity.
     * ``counters`` keeps running totals, so ``count(*)`` over a million rows is never needed,
@@ -117,17 +119,20 @@ MIGRATIONS: list[str] = [
     """
     INSERT OR IGNORE INTO counters (name, value) VALUES ('generation', 0);
     """,
-    # 3: an article's LSH band keys in one row, looked up through the in-memory BandIndex
+    # 3: an article's MinHash signature and LSH band keys in one small row (rowid = the article's);
+    #    the band keys are looked up through the in-memory BandIndex
     """
-    CREATE TABLE article_bands (
+    CREATE TABLE article_fingerprints (
         rowid INTEGER PRIMARY KEY,
         article_id TEXT NOT NULL,
-        keys BLOB NOT NULL
+        signature BLOB NOT NULL,
+        bands BLOB NOT NULL
     );
-    INSERT INTO article_bands (rowid, article_id, keys)
-        SELECT a.rowid, a.id, p.keys
-        FROM (SELECT article_id, marsad_pack_bands(key) AS keys FROM bands GROUP BY article_id) AS p
+    INSERT INTO article_fingerprints (rowid, article_id, signature, bands)
+        SELECT a.rowid, a.id, a.signature, p.bands
+        FROM (SELECT article_id, marsad_pack_bands(key) AS bands FROM bands GROUP BY article_id) AS p
         JOIN articles AS a ON a.id = p.article_id
+        WHERE a.signature IS NOT NULL
         ORDER BY a.rowid;
     DROP TABLE bands;
     INSERT OR IGNORE INTO counters (name, value) VALUES ('bands', 0);

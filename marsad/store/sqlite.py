@@ -250,7 +250,7 @@ class SQLiteStore:
             return self._bands
         index = BandIndex(self._bands_path(), version=self._counter("bands"))
         if index.load():
-            count = self.db.execute("SELECT count(*) FROM article_bands WHERE rowid <= ?", (index.watermark,)).fetchone()[0]
+            count = self.db.execute("SELECT count(*) FROM article_fingerprints WHERE rowid <= ?", (index.watermark,)).fetchone()[0]
             if count != index.articles:
                 logger.warning("%s: band index is stale (%d articles, %d in the store); rebuilding it", self.location, index.articles, count)
                 index = BandIndex(self._bands_path(), version=index.version)
@@ -263,7 +263,7 @@ class SQLiteStore:
     def _catch_up_bands(self, index: BandIndex, last: int) -> int:
         """Add the band keys of the articles past the index's watermark up to rowid ``last``
         (rows another process added, or a crash lost before a save); how many were added."""
-        rows = self.db.execute("SELECT rowid, article_id, keys FROM article_bands WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+        rows = self.db.execute("SELECT rowid, article_id, bands FROM article_fingerprints WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
                                (index.watermark, last))
         added = 0
         while chunk := rows.fetchmany(10_000):
@@ -354,14 +354,13 @@ class SQLiteStore:
 
     def _insert(self, new: NewArticle, now: str) -> int:
         article, analysis = new.analysed.article, new.analysed.analysis
-        signature = np.asarray(new.signature, dtype="<u4").tobytes() if new.signature is not None else None
         cursor = self.db.execute(
-            "INSERT INTO articles (id, story_id, copy_of, copy_kind, title, url, outlet, language, published, added, fields, analysis, vector, signature)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (id, story_id, copy_of, copy_kind, title, url, outlet, language, published, added, fields, analysis, vector)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id, new.story_id, new.copy_of, new.copy_kind, article.title, article.url,
                 outlet_of(article, new.outlet), article.language, article.published, now,
-                _article_json(article), encode_analysis(analysis), encode_vector(analysis.document_vector), signature,
+                _article_json(article), encode_analysis(analysis), encode_vector(analysis.document_vector),
             ),
         )
         rowid = cursor.lastrowid
@@ -369,8 +368,9 @@ class SQLiteStore:
             "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
             (rowid, normalise(article.title or ""), normalise(article.text)),
         )
-        if new.bands:
-            self.db.execute("INSERT INTO article_bands (rowid, article_id, keys) VALUES (?, ?, ?)", (rowid, article.id, pack(new.bands)))
+        if new.signature is not None:
+            self.db.execute("INSERT INTO article_fingerprints (rowid, article_id, signature, bands) VALUES (?, ?, ?, ?)",
+                            (rowid, article.id, np.asarray(new.signature, dtype="<u4").tobytes(), pack(new.bands)))
         mentions = Counter(mention.id for mention in analysis.entities)
         first = {}
         for mention in analysis.entities:
@@ -453,7 +453,8 @@ class SQLiteStore:
             return {
                 id_: (np.frombuffer(signature, dtype="<u4") if signature else None, copy_of, published)
                 for id_, signature, copy_of, published in _select_in(
-                    self.db, "SELECT id, signature, copy_of, published FROM articles WHERE id IN ({})", article_ids)
+                    self.db, "SELECT a.id, f.signature, a.copy_of, a.published FROM articles AS a"
+                             " LEFT JOIN article_fingerprints AS f ON f.rowid = a.rowid WHERE a.id IN ({})", article_ids)
             }
 
     def stories_with_entities(self, entity_ids: Sequence[str], since: str | None, until: str | None, limit: int = 20) -> list[str]:
@@ -772,24 +773,29 @@ class SQLiteStore:
         ours, theirs = (self.db.execute(f"SELECT count(*) FROM {db}.articles").fetchone()[0] for db in ("main", "rebuilt"))
         if ours != theirs:
             raise StoreError(f"{self.location}: the rebuilt stories hold {theirs} articles, the store {ours}; nothing was changed")
-        # Fingerprints differ only when the rebuild used other copy settings, and then so do the LSH
-        # bands; other band settings over the same signatures give another number of band keys.
-        bands_differ = self.db.execute(
-            "SELECT EXISTS (SELECT 1 FROM articles AS a JOIN rebuilt.articles AS r ON r.id = a.id WHERE a.signature IS NOT r.signature)"
-            " OR (SELECT total(length(keys)) FROM main.article_bands) != (SELECT total(length(keys)) FROM rebuilt.article_bands)"
+        # Fingerprints differ only when the rebuild used other copy settings: other MinHash
+        # settings give other signatures, other band settings over the same signatures another
+        # number of band keys. The scratch store numbered its articles itself: rows are matched
+        # through the article ids and keep this store's rowids.
+        fingerprints_differ = self.db.execute(
+            "SELECT (SELECT count(*) FROM main.article_fingerprints) != (SELECT count(*) FROM rebuilt.article_fingerprints)"
+            " OR (SELECT total(length(bands)) FROM main.article_fingerprints) != (SELECT total(length(bands)) FROM rebuilt.article_fingerprints)"
+            " OR EXISTS (SELECT 1 FROM main.article_fingerprints AS m JOIN main.articles AS a ON a.rowid = m.rowid"
+            " JOIN rebuilt.articles AS ra ON ra.id = a.id JOIN rebuilt.article_fingerprints AS r ON r.rowid = ra.rowid"
+            " WHERE m.signature IS NOT r.signature)"
         ).fetchone()[0]
         self.db.execute(
-            "UPDATE articles SET story_id = r.story_id, copy_of = r.copy_of, copy_kind = r.copy_kind, signature = r.signature"
+            "UPDATE articles SET story_id = r.story_id, copy_of = r.copy_of, copy_kind = r.copy_kind"
             " FROM rebuilt.articles AS r WHERE r.id = articles.id"
-            " AND (articles.story_id, articles.copy_of, articles.copy_kind, articles.signature) IS NOT (r.story_id, r.copy_of, r.copy_kind, r.signature)"
+            " AND (articles.story_id, articles.copy_of, articles.copy_kind) IS NOT (r.story_id, r.copy_of, r.copy_kind)"
         )
-        if bands_differ:
-            # Rows keep this store's rowids (the scratch store numbered its articles itself); every
-            # process's band index sees the new version and is rebuilt from the table.
-            self.db.execute("DELETE FROM main.article_bands")
+        if fingerprints_differ:
+            # Every process's band index sees the new count of rewrites and is rebuilt from the table.
+            self.db.execute("DELETE FROM main.article_fingerprints")
             self.db.execute(
-                "INSERT INTO main.article_bands (rowid, article_id, keys)"
-                " SELECT a.rowid, r.article_id, r.keys FROM rebuilt.article_bands AS r JOIN main.articles AS a ON a.id = r.article_id"
+                "INSERT INTO main.article_fingerprints (rowid, article_id, signature, bands)"
+                " SELECT a.rowid, r.article_id, r.signature, r.bands FROM rebuilt.article_fingerprints AS r"
+                " JOIN main.articles AS a ON a.id = r.article_id"
             )
             self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'bands'")
         # A story whose members did not change keeps its row (and the time it was last updated).

@@ -1,4 +1,4 @@
-"""The LSH band index: in memory, saved beside the store, caught up and rebuilt from ``article_bands``."""
+"""The LSH band index: in memory, saved beside the store, caught up and rebuilt from ``article_fingerprints``."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def test_the_store_catches_up_what_another_process_added_and_what_a_crash_did_no
     assert first.band_matches([100, 200, 300], 5) == sorted(x.analysed.article.id for x in (a, b, c))
     # A saved index that does not match the table (here: rows removed behind its back) is rebuilt.
     first.save_index()
-    first.db.execute("DELETE FROM article_bands WHERE rowid = 1")
+    first.db.execute("DELETE FROM article_fingerprints WHERE rowid = 1")
     first._bands = None
     assert first.band_matches([100, 200], 5) == [b.analysed.article.id]
     second.close()

@@ -149,11 +149,14 @@ def test_a_writer_open_across_a_recluster_with_other_copy_settings_looks_up_the_
 
 def test_a_store_not_yet_migrated_opens_read_only(store_of_two):
     with open_store(store_of_two) as store:  # back to schema 1, as a store made before migrations 2 and 3
-        bands = {article_id: unpack(keys) for article_id, keys in store.db.execute("SELECT article_id, keys FROM article_bands")}
-        assert len(bands) == 2
+        fingerprints = {article_id: (signature, unpack(bands)) for article_id, signature, bands
+                        in store.db.execute("SELECT article_id, signature, bands FROM article_fingerprints")}
+        assert len(fingerprints) == 2
         store.db.execute("CREATE TABLE bands (key INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (key, article_id)) WITHOUT ROWID")
-        store.db.executemany("INSERT INTO bands VALUES (?, ?)", [(int(key), a) for a, keys in bands.items() for key in keys])
-        store.db.execute("DROP TABLE article_bands")
+        for article_id, (signature, bands) in fingerprints.items():
+            store.db.executemany("INSERT INTO bands VALUES (?, ?)", [(int(key), article_id) for key in bands])
+            store.db.execute("UPDATE articles SET signature = ? WHERE id = ?", (signature, article_id))
+        store.db.execute("DROP TABLE article_fingerprints")
         store.db.execute("DELETE FROM counters WHERE name IN ('generation', 'bands')")
         store.db.execute("PRAGMA user_version = 1")
     (store_of_two.parent / "marsad.db.bands" / "index.json").unlink()  # no band index saved yet either
@@ -161,9 +164,11 @@ def test_a_store_not_yet_migrated_opens_read_only(store_of_two):
         assert reader.counts().articles == 2 and reader.generation() == 0
     with open_store(store_of_two) as writer:
         assert writer.schema_version == SCHEMA_VERSION and writer.generation() == 0
-        # Migration 3 packed each article's band rows into one row, and the band index finds them.
-        for article_id, keys in bands.items():
-            assert writer.band_matches(keys.tolist()[:3], limit=5)[0] == article_id
+        # Migration 3 moved each article's signature and band rows into one row, and the band index finds them.
+        found = writer.signatures(list(fingerprints))
+        for article_id, (signature, bands) in fingerprints.items():
+            assert writer.band_matches(bands.tolist()[:3], limit=5)[0] == article_id
+            assert found[article_id][0].tobytes() == signature
         assert writer.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'bands'").fetchone()[0] == 0
 
 
