@@ -445,7 +445,8 @@ class SQLiteStore:
 
     def story_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         with self._lock:
-            return dict(_select_in(self.db, "SELECT id, story_id FROM articles WHERE id IN ({}) AND story_id IS NOT NULL", article_ids))
+            return dict(_select_in(self.db, "SELECT id, story_id FROM articles INDEXED BY articles_by_id WHERE id IN ({}) AND story_id IS NOT NULL",
+                                   article_ids))
 
     def signatures(self, article_ids: Sequence[str]) -> dict[str, tuple[np.ndarray | None, str | None, str | None]]:
         """Article id → (MinHash signature, copy_of, published) for the copy check."""
@@ -453,7 +454,7 @@ class SQLiteStore:
             return {
                 id_: (np.frombuffer(signature, dtype="<u4") if signature else None, copy_of, published)
                 for id_, signature, copy_of, published in _select_in(
-                    self.db, "SELECT a.id, f.signature, a.copy_of, a.published FROM articles AS a"
+                    self.db, "SELECT a.id, f.signature, a.copy_of, a.published FROM articles AS a INDEXED BY articles_by_id"
                              " LEFT JOIN article_fingerprints AS f ON f.rowid = a.rowid WHERE a.id IN ({})", article_ids)
             }
 

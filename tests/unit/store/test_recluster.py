@@ -148,7 +148,8 @@ def test_a_writer_open_across_a_recluster_with_other_copy_settings_looks_up_the_
 
 
 def test_a_store_not_yet_migrated_opens_read_only(store_of_two):
-    with open_store(store_of_two) as store:  # back to schema 1, as a store made before migrations 2 and 3
+    with open_store(store_of_two) as store:  # back to schema 1, as a store made before migrations 2 to 4
+        store.db.execute("DROP INDEX articles_by_id")
         fingerprints = {article_id: (signature, unpack(bands)) for article_id, signature, bands
                         in store.db.execute("SELECT article_id, signature, bands FROM article_fingerprints")}
         assert len(fingerprints) == 2
@@ -170,6 +171,7 @@ def test_a_store_not_yet_migrated_opens_read_only(store_of_two):
             assert writer.band_matches(bands.tolist()[:3], limit=5)[0] == article_id
             assert found[article_id][0].tobytes() == signature
         assert writer.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'bands'").fetchone()[0] == 0
+        assert writer.story_of(list(fingerprints)).keys() == fingerprints.keys()  # through migration 4's index
 
 
 def test_a_failed_recluster_changes_nothing(engine, store_of_two, tmp_path):
