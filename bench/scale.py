@@ -27,7 +27,8 @@ What it does, exactly:
    with the real encoder in ``--workers`` processes, cluster, store) for articles/s; worker
    start-up (model loading) is included.
 
-Reports articles/s, p50/p95 per article, peak memory (max RSS) and database size per size.
+Reports articles/s, p50/p95 per article, peak memory (max RSS), database size and the largest
+story (articles, days) per size.
 
 ``--resume`` measures (step 4, after one untimed batch of 64 that loads the judge as a fill
 would have) an existing store in ``--db-dir`` at the size it has, for example one whose fill was
@@ -134,6 +135,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db-dir", type=Path, default=Path("/tmp/marsad-scale"))
     parser.add_argument("--fill-without-judge", action="store_true", help="fill with verify=None (probes still use the default settings)")
+    parser.add_argument("--cache-mib", type=int, default=None, help="the store's page cache (default: the store's default)")
     parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size, then fill it on to any larger --sizes")
     args = parser.parse_args()
     if args.resume and not (args.db_dir / "scale.db").exists():
@@ -146,7 +148,7 @@ def main() -> None:
     if not args.resume:
         shutil.rmtree(args.db_dir, ignore_errors=True)
         args.db_dir.mkdir(parents=True)
-    store = SQLiteStore(db, save_interval=120)
+    store = SQLiteStore(db, save_interval=120, **({"cache_mib": args.cache_mib} if args.cache_mib else {}))
     clusterer = StoryClusterer(store)
     filler = StoryClusterer(store, replace(ClusterSettings(), verify=None)) if args.fill_without_judge else clusterer
     filled, number, rows = 0, 0, []
@@ -194,20 +196,22 @@ def main() -> None:
         end_to_end = (result.stored + result.seen) / (time.perf_counter() - began)
         store.save_index()
         counts = store.counts()
+        largest = store.db.execute("SELECT size, julianday(last_published) - julianday(first_published) FROM stories ORDER BY size DESC LIMIT 1").fetchone()
         row = {
             "stored": counts.articles, "stories": counts.stories, "fill_articles_per_s": round(fill_rate, 1),
             "cluster_store_ms_p50": round(float(np.percentile(latencies, 50)), 2),
             "cluster_store_ms_p95": round(float(np.percentile(latencies, 95)), 2),
             "end_to_end_articles_per_s": round(end_to_end, 1), "end_to_end_pages": result.stored + result.seen,
             "peak_rss_mib": round(peak_rss_mib()), "db_mib": round(store_size_mib(db)),
+            "largest_story": largest[0], "largest_story_days": round(largest[1] or 0),
         }
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     store.close()
-    print(f"{'stored':>9} {'stories':>8} {'fill/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'e2e/s':>6} {'RSS MiB':>8} {'DB MiB':>7}")
+    print(f"{'stored':>9} {'stories':>8} {'fill/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'e2e/s':>6} {'RSS MiB':>8} {'DB MiB':>7} {'largest story':>18}")
     for r in rows:
         print(f"{r['stored']:>9,} {r['stories']:>8,} {r['fill_articles_per_s']:>7} {r['cluster_store_ms_p50']:>7} {r['cluster_store_ms_p95']:>7} "
-              f"{r['end_to_end_articles_per_s']:>6} {r['peak_rss_mib']:>8} {r['db_mib']:>7}")
+              f"{r['end_to_end_articles_per_s']:>6} {r['peak_rss_mib']:>8} {r['db_mib']:>7} {r['largest_story']:>8,} / {r['largest_story_days']:>4} d")
     if len(rows) > 1:
         print(f"p95 at {rows[-1]['stored']:,} / p95 at {rows[0]['stored']:,}: {rows[-1]['cluster_store_ms_p95'] / rows[0]['cluster_store_ms_p95']:.2f}×")
     print(json.dumps({"encoder": args.encoder, "workers": args.workers, "fill_without_judge": args.fill_without_judge, "rows": rows}))

@@ -13,7 +13,8 @@ For every article, in order:
    when higher), provided the cosine to the centroid reaches ``centroid_floor`` (so chains of
    near neighbours cannot drift off topic), plus the rarity-weighted share of the article's
    entities the story names (entity ids are canonical across languages), minus a penalty for
-   being far outside the story's time span. These are the pair-judgement signals of :mod:`marsad.compare`
+   being far outside the story's time span; a story that would come to span more than
+   ``max_span_days`` is not a candidate. These are the pair-judgement signals of :mod:`marsad.compare`
    (document cosine, entity overlap, days apart), computed against a story profile.
 4. **Judge.** The best few candidates whose fate a verdict can change (scores near ``join``; far
    above it, even "unrelated" would not undo the join, so the judge is not asked) are put to the
@@ -67,6 +68,13 @@ class ClusterSettings:
         window_days: stories named by an entity are candidates within this many days; an
             article further than this outside a story's span is penalised.
         time_penalty: score taken off per window an article lies beyond a story's span (at most two windows' worth).
+        max_span_days: a story covers at most this many days: an article (or a story it would be
+            merged with) that would stretch it further does not join it, and begins a new story
+            unless another one takes it (``None``: no limit). Without it, a story that keeps
+            being joined never ends: a stream of a million generated articles over three years
+            (``bench/scale.py``) grew one story of 496,000 articles, and a desk's topic that is
+            reported every day (a war, an election) would become one story for good. Copies
+            follow their original whatever its date; undated articles and stories are not limited.
         min_similarity: neighbours less similar than this are not candidates.
         verify: the pair judge's Overall (1 = very similar … 4 = unrelated) at which its verdict is
             neutral: a candidate story's score moves by ``judge_weight × (verify − Overall)`` (at
@@ -98,6 +106,7 @@ class ClusterSettings:
     rare_entities: int = 6
     window_days: int = 7
     time_penalty: float = 0.2
+    max_span_days: int | None = 30
     min_similarity: float = 0.3
     verify: float | None = 2.2
     judge_weight: float = 0.3
@@ -283,7 +292,7 @@ class StoryClusterer:
             story = self._story(story_id)
             for other_score, other_id in joinable[1:]:
                 other_id = self._resolve(other_id)
-                if other_score >= self.settings.merge and other_id != story.id:
+                if other_score >= self.settings.merge and other_id != story.id and self._fits(story, self._story(other_id), article.published):
                     story = self._merge(story, self._story(other_id))
                     merged.append(other_id if other_id != story.id else story_id)
             new_story = False
@@ -391,6 +400,8 @@ class StoryClusterer:
         score = similarity + settings.entity_weight * overlap
         day, first, last = _day(published), _day(story.first_published), _day(story.last_published)
         if day and first and last:
+            if settings.max_span_days is not None and (max(day, last) - min(day, first)).days > settings.max_span_days:
+                return -1.0
             outside = max((first - day).days, (day - last).days, 0)
             beyond = max(outside - settings.window_days, 0) / settings.window_days
             score -= settings.time_penalty * min(beyond, 2.0)
@@ -483,6 +494,13 @@ class StoryClusterer:
         """A story's working state, with the counts of ``entities`` in its profile loaded."""
         self._load([story_id], entities)
         return self._stories[self._resolve(story_id)]
+
+    def _fits(self, a: _Story, b: _Story, published: str | None) -> bool:
+        """Whether ``a`` and ``b`` merged, with an article of date ``published``, stay within ``max_span_days``."""
+        if self.settings.max_span_days is None:
+            return True
+        days = [d for d in map(_day, (a.first_published, a.last_published, b.first_published, b.last_published, published)) if d]
+        return not days or (max(days) - min(days)).days <= self.settings.max_span_days
 
     def _merge(self, a: _Story, b: _Story) -> _Story:
         """Merge the smaller story into the larger; returns the survivor."""

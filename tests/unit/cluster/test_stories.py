@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
+from datetime import date
 
 from marsad.cluster import ClusterSettings, StoryClusterer
 from marsad.models import Article
@@ -97,6 +99,44 @@ def test_far_apart_in_time_is_penalised(engine):
     [near] = same_day.add([(replace(later, article=replace(later.article, published="2024-03-05")), None)])
     assert near.score is not None
     assert late.new_story and late.score is None  # a year later: the penalty keeps it out
+
+
+def test_a_story_that_keeps_being_joined_ends_at_its_longest_span(engine):
+    """Daily reports each join the last (each within a week of the story's end, so no time
+    penalty), until the story would cover more than ``max_span_days``: then a new one begins,
+    which the next days' reports join. Without the limit, the chain is one story for good."""
+    days = [f"2024-03-{day:02d}" for day in range(1, 31, 2)]  # every other day over a month
+    # One landslide, a new report each time (not copies of each other: copies follow their original whatever the date).
+    words = PARAPHRASE[180:].split()
+    bodies = [TEXT[:180] + " " + " ".join(random.Random(i).sample(words, len(words))) for i in range(len(days))]
+    ended = {}
+    for limit in (10, None):
+        store = open_store(":memory:")
+        clusterer = StoryClusterer(store, replace(STAND_IN, max_span_days=limit))
+        placed = [clusterer.add([(_analyse(engine, f"Landslide, day {i}", bodies[i], published=day), None)])[0]
+                  for i, day in enumerate(days)]
+        ended[limit] = [a.new_story for a in placed]
+        spans = [(s.first_published, s.last_published) for s in store.stories().items]
+        if limit:
+            assert all((date.fromisoformat(last) - date.fromisoformat(first)).days <= limit for first, last in spans), spans
+    assert ended[None] == [True] + [False] * (len(days) - 1)
+    # 1, 3 … 11 (10 days); 13 … 23; 25 … 29.
+    assert ended[10] == [day in ("2024-03-01", "2024-03-13", "2024-03-25") for day in days]
+
+
+def test_two_stories_are_not_merged_past_the_longest_span(engine):
+    landslide = _analyse(engine, "Landslide", TEXT, published="2024-03-01")
+    quake = _analyse(engine, "Earthquake", QUAKE, published="2024-03-20")
+    bridge = _analyse(engine, "Landslide and earthquake", TEXT[:200] + " " + QUAKE[:230], published="2024-03-20")
+    stories = {}
+    for limit in (30, 10):
+        store = open_store(":memory:")
+        clusterer = StoryClusterer(store, replace(STAND_IN, max_span_days=limit, time_penalty=0.0))
+        clusterer.add([(landslide, None)])
+        clusterer.add([(quake, None)])
+        [placed] = clusterer.add([(bridge, None)])
+        stories[limit] = (store.counts().stories, bool(placed.merged))
+    assert stories == {30: (1, True), 10: (2, False)}
 
 
 def test_store_work_per_article_does_not_grow_with_the_store(engine):

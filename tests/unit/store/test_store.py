@@ -236,3 +236,25 @@ def test_a_locked_store_gives_a_store_error_not_a_traceback(two_stories, engine,
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_writing_store_reads_every_hot_btree_into_its_cache(tmp_path):
+    """Each warm-up query walks the B-tree it names: SQLite answers a bare ``count(*)`` with the
+    smallest index whatever INDEXED BY says, which would read one index fifteen times over."""
+    from marsad.store.sqlite import _HOT_BTREES
+
+    store = SQLiteStore(tmp_path / "m.db", cache_mib=64)
+    assert store.db.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
+    walked = []
+    for walk in _HOT_BTREES:
+        [plan] = [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {walk}")]
+        table = walk.split(" FROM ")[1].split()[0]
+        if "NOT INDEXED" in walk:
+            assert plan == f"SCAN {table}", (walk, plan)
+            walked.append(table)
+        else:
+            index = walk.rsplit(" ", 1)[1]
+            assert plan == f"SCAN {table} USING COVERING INDEX {index}", (walk, plan)
+            walked.append(index)
+    assert len(set(walked)) == len(walked) == len(_HOT_BTREES)
+    store.close()
