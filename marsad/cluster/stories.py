@@ -13,8 +13,8 @@ For every article, in order:
    when higher), provided the cosine to the centroid reaches ``centroid_floor`` (so chains of
    near neighbours cannot drift off topic), plus the rarity-weighted share of the article's
    entities the story names (entity ids are canonical across languages), minus a penalty for
-   being far outside the story's time span; a story that would come to span more than
-   ``max_span_days`` is not a candidate. These are the pair-judgement signals of :mod:`marsad.compare`
+   being far outside the story's time span; a story first reported more than
+   ``max_span_days`` before (or after) the article is not a candidate. These are the pair-judgement signals of :mod:`marsad.compare`
    (document cosine, entity overlap, days apart), computed against a story profile.
 4. **Judge.** The best few candidates whose fate a verdict can change (scores near ``join``; far
    above it, even "unrelated" would not undo the join, so the judge is not asked) are put to the
@@ -68,13 +68,14 @@ class ClusterSettings:
         window_days: stories named by an entity are candidates within this many days; an
             article further than this outside a story's span is penalised.
         time_penalty: score taken off per window an article lies beyond a story's span (at most two windows' worth).
-        max_span_days: a story covers at most this many days: an article (or a story it would be
-            merged with) that would stretch it further does not join it, and begins a new story
-            unless another one takes it (``None``: no limit). Without it, a story that keeps
-            being joined never ends: a stream of a million generated articles over three years
-            (``bench/scale.py``) grew one story of 496,000 articles, and a desk's topic that is
-            reported every day (a war, an election) would become one story for good. Copies
-            follow their original whatever its date; undated articles and stories are not limited.
+        max_span_days: a story takes articles up to this many days from its first report (before
+            or after it); a later article begins a new story unless another one takes it, and two
+            stories whose first reports lie further apart are not merged (``None``: no limit).
+            Without it, a story that keeps being joined never ends: a stream of a million generated
+            articles over three years (``bench/scale.py``) grew one story of 496,000 articles, and
+            a topic reported every day (a war, an election) would become one story for good.
+            Copies follow their original whatever their date (a late copy does not close the
+            story); undated articles and stories are not limited.
         min_similarity: neighbours less similar than this are not candidates.
         verify: the pair judge's Overall (1 = very similar … 4 = unrelated) at which its verdict is
             neutral: a candidate story's score moves by ``judge_weight × (verify − Overall)`` (at
@@ -400,7 +401,7 @@ class StoryClusterer:
         score = similarity + settings.entity_weight * overlap
         day, first, last = _day(published), _day(story.first_published), _day(story.last_published)
         if day and first and last:
-            if settings.max_span_days is not None and (max(day, last) - min(day, first)).days > settings.max_span_days:
+            if settings.max_span_days is not None and abs((day - first).days) > settings.max_span_days:
                 return -1.0
             outside = max((first - day).days, (day - last).days, 0)
             beyond = max(outside - settings.window_days, 0) / settings.window_days
@@ -496,10 +497,10 @@ class StoryClusterer:
         return self._stories[self._resolve(story_id)]
 
     def _fits(self, a: _Story, b: _Story, published: str | None) -> bool:
-        """Whether ``a`` and ``b`` merged, with an article of date ``published``, stay within ``max_span_days``."""
+        """Whether the first reports of ``a`` and ``b`` and an article of date ``published`` lie within ``max_span_days``."""
         if self.settings.max_span_days is None:
             return True
-        days = [d for d in map(_day, (a.first_published, a.last_published, b.first_published, b.last_published, published)) if d]
+        days = [d for d in map(_day, (a.first_published, b.first_published, published)) if d]
         return not days or (max(days) - min(days)).days <= self.settings.max_span_days
 
     def _merge(self, a: _Story, b: _Story) -> _Story:

@@ -102,9 +102,9 @@ def test_far_apart_in_time_is_penalised(engine):
 
 
 def test_a_story_that_keeps_being_joined_ends_at_its_longest_span(engine):
-    """Daily reports each join the last (each within a week of the story's end, so no time
-    penalty), until the story would cover more than ``max_span_days``: then a new one begins,
-    which the next days' reports join. Without the limit, the chain is one story for good."""
+    """Reports every other day each join the last (each within a week of the story's end, so no
+    time penalty), until one comes more than ``max_span_days`` after the story's first report:
+    then a new story begins, which the next reports join. Without the limit, one story for good."""
     days = [f"2024-03-{day:02d}" for day in range(1, 31, 2)]  # every other day over a month
     # One landslide, a new report each time (not copies of each other: copies follow their original whatever the date).
     words = PARAPHRASE[180:].split()
@@ -122,6 +122,18 @@ def test_a_story_that_keeps_being_joined_ends_at_its_longest_span(engine):
     assert ended[None] == [True] + [False] * (len(days) - 1)
     # 1, 3 … 11 (10 days); 13 … 23; 25 … 29.
     assert ended[10] == [day in ("2024-03-01", "2024-03-13", "2024-03-25") for day in days]
+
+
+def test_a_late_copy_does_not_close_its_story(engine):
+    first = _analyse(engine, "Landslide cuts off villages", TEXT, published="2024-03-01")
+    late_copy = _analyse(engine, "Landslide cuts off villages (archive)", TEXT + " (Reuters)", published="2024-05-20")
+    report = _analyse(engine, "Villages cut off after landslide", PARAPHRASE, published="2024-03-03")
+    clusterer = StoryClusterer(open_store(":memory:"), replace(STAND_IN, max_span_days=10))
+    [a] = clusterer.add([(first, None)])
+    [b] = clusterer.add([(late_copy, None)])
+    [c] = clusterer.add([(report, None)])
+    assert (b.copy_of, b.story_id) == (first.article.id, a.story_id)
+    assert c.story_id == a.story_id and not c.new_story
 
 
 def test_two_stories_are_not_merged_past_the_longest_span(engine):
