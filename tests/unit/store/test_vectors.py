@@ -24,3 +24,19 @@ def test_neighbours_do_not_depend_on_thread_scheduling():
     first, second = _filled(vectors), _filled(vectors)
     for query in queries:
         assert first.nearest(query, 20) == second.nearest(query, 20)
+
+
+def test_a_reloaded_index_adds_and_searches_as_it_was_built_to(tmp_path):
+    # usearch restores a saved index with its own expansion defaults (128 for adds): every add
+    # into a reopened store cost twice as much as into a new one.
+    from marsad.store.vectors import EXPANSION_ADD, EXPANSION_SEARCH
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((200, 16)).astype(np.float32)
+    index = VectorIndex(16, tmp_path / "v.usearch")
+    index.add([f"{i:x}" for i in range(200)], vectors, watermark=200)
+    index.save()
+    reloaded = VectorIndex(16, tmp_path / "v.usearch")
+    assert reloaded.load() and reloaded.watermark == 200 and len(reloaded) == 200
+    assert (reloaded._index.expansion_add, reloaded._index.expansion_search) == (EXPANSION_ADD, EXPANSION_SEARCH)
+    assert reloaded.nearest(vectors[5], 1)[0][0] == f"{5:016x}"
