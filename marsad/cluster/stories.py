@@ -13,9 +13,10 @@ For every article, in order:
    when higher), provided the cosine to the centroid reaches ``centroid_floor`` (so chains of
    near neighbours cannot drift off topic), plus the rarity-weighted share of the article's
    entities the story names (entity ids are canonical across languages), minus a penalty for
-   being far outside the story's time span; a story first reported more than
-   ``max_span_days`` before (or after) the article is not a candidate. These are the pair-judgement signals of :mod:`marsad.compare`
-   (document cosine, entity overlap, days apart), computed against a story profile.
+   being far outside the story's time span; a story first reported more than ``max_span_days``
+   before (or after) the article is not a candidate. These are the pair-judgement signals of
+   :mod:`marsad.compare` (document cosine, entity overlap, days apart), computed against a story
+   profile.
 4. **Judge.** The best few candidates whose fate a verdict can change (scores near ``join``; far
    above it, even "unrelated" would not undo the join, so the judge is not asked) are put to the
    pair judge (:mod:`marsad.compare`, learned on human ratings): the article against the story's
@@ -293,7 +294,8 @@ class StoryClusterer:
             story = self._story(story_id)
             for other_score, other_id in joinable[1:]:
                 other_id = self._resolve(other_id)
-                if other_score >= self.settings.merge and other_id != story.id and self._fits(story, self._story(other_id), article.published):
+                if (other_score >= self.settings.merge and other_id != story.id
+                        and self._fits(story, self._story(other_id), article.published)):
                     story = self._merge(story, self._story(other_id))
                     merged.append(other_id if other_id != story.id else story_id)
             new_story = False

@@ -65,8 +65,8 @@ DEFAULT_CACHE_MIB = 2048  # the writer's page cache: the hot B-trees of a millio
 # entities), least touched first, each with a query that reads all its pages: a writing store
 # reads them into its own page cache at open (see SQLiteStore._warm), so that the last ones stay
 # should they outgrow it. (A bare count(*) would not do: SQLite counts with the smallest index,
-# whatever INDEXED BY says, and reads no overflow page.) The article rows, the full-text index and the fingerprints are
-# appended to or read a few at a time: not kept.
+# whatever INDEXED BY says, and reads no overflow page.) The article rows, the full-text index
+# and the fingerprints are appended to or read a few at a time: not kept.
 _HOT_BTREES = (
     "SELECT count(outlet) FROM articles INDEXED BY articles_outlet",
     "SELECT count(language) FROM articles INDEXED BY articles_language",
