@@ -60,7 +60,7 @@ _ARTICLE_FIELDS = {f.name for f in dataclasses.fields(Article)}
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 _REBUILD_WAIT = 120.0  # seconds a rebuild's final transaction waits for other writers
 _WRITER_CHECKPOINT_PAGES = 10_000  # the writer checkpoints the WAL itself only past this (40 MB): see _Checkpointer
-DEFAULT_CACHE_MIB = 2048  # the writer's page cache: the hot B-trees of a million-article store fit (about 1.8 GB)
+DEFAULT_CACHE_MIB = 2048  # the writer's page cache: the hot B-trees of a million-article store fit (311 MB at 222k)
 # The B-trees every placed article reads or writes at a random place (its id, its story, its
 # entities), least touched first, each with a query that reads all its pages: a writing store
 # reads them into its own page cache at open (see SQLiteStore._warm), so that the last ones stay
@@ -189,8 +189,8 @@ class SQLiteStore:
                 # bench/scale.py's probe at 1.1M); a thread does, with its own connection. The
                 # writer still checkpoints should the WAL pass 40 MB (the thread fallen behind).
                 self.db.execute(f"PRAGMA wal_autocheckpoint = {_WRITER_CHECKPOINT_PAGES}")
-                self._checkpointer = _Checkpointer(self.location, checkpoint_interval, busy_timeout)
                 self._warm()
+                self._checkpointer = _Checkpointer(self.location, checkpoint_interval, busy_timeout)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
 
