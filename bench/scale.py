@@ -135,6 +135,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db-dir", type=Path, default=Path("/tmp/marsad-scale"))
     parser.add_argument("--fill-without-judge", action="store_true", help="fill with verify=None (probes still use the default settings)")
+    parser.add_argument("--max-span-days", type=lambda v: None if v == "none" else int(v), default=ClusterSettings().max_span_days,
+                        help="ClusterSettings.max_span_days of the fill and the probes ('none': no limit, as before session 8)")
     parser.add_argument("--cache-mib", type=int, default=None, help="the store's page cache (default: the store's default)")
     parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size, then fill it on to any larger --sizes")
     args = parser.parse_args()
@@ -149,8 +151,9 @@ def main() -> None:
         shutil.rmtree(args.db_dir, ignore_errors=True)
         args.db_dir.mkdir(parents=True)
     store = SQLiteStore(db, save_interval=120, **({"cache_mib": args.cache_mib} if args.cache_mib else {}))
-    clusterer = StoryClusterer(store)
-    filler = StoryClusterer(store, replace(ClusterSettings(), verify=None)) if args.fill_without_judge else clusterer
+    settings = replace(ClusterSettings(), max_span_days=args.max_span_days)
+    clusterer = StoryClusterer(store, settings)
+    filler = StoryClusterer(store, replace(settings, verify=None)) if args.fill_without_judge else clusterer
     filled, number, rows = 0, 0, []
     if args.resume:
         began = time.perf_counter()
