@@ -1,6 +1,6 @@
 """Where does one article's cluster-and-store time go? Every store call and SQL statement, timed.
 
-    python bench/probe_calls.py --db /work/scale-1m/scale.db [--probe 500] [--fill 10000]
+    python bench/probe_calls.py --db /tmp/marsad-scale/scale.db [--probe 500] [--fill 10000] [--no-warm --cache-mib 64]
 
 Opens a store filled by ``scale.py`` (or, with ``--fill N``, fills a new one to N articles
 without the judge, as ``scale.py --fill-without-judge`` does), adds one untimed batch of 64 to
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 import time
 from collections import defaultdict
@@ -95,9 +96,9 @@ def main() -> None:
 
     engine = Engine(Settings(encoder=args.encoder))
     generator = Generator(real_articles(engine, args.data))
-    if args.fill:
+    if args.fill:  # a new store: the database and what lies beside it (WAL, ANN index, band index)
         for path in args.db.parent.glob(args.db.name + "*"):
-            path.unlink() if path.is_file() else None
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     if args.no_warm:
         SQLiteStore._warm = lambda self: None
     began = time.perf_counter()
