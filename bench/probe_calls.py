@@ -33,7 +33,7 @@ from scale import Generator, real_articles  # noqa: E402
 from marsad.cluster import ClusterSettings, StoryClusterer  # noqa: E402
 from marsad.engine import Engine  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
-from marsad.store.sqlite import SQLiteStore  # noqa: E402
+from marsad.store.sqlite import DEFAULT_CACHE_MIB, SQLiteStore  # noqa: E402
 
 STORE_CALLS = ("nearest", "band_matches", "signatures", "story_of", "known", "story_states", "stories_with_entities",
                "entity_frequencies", "independent_articles", "generation", "analysed", "add")
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--cache-mib", type=int, default=None, help="the store's page cache (default: the store's default)")
+    parser.add_argument("--cache-mib", type=int, default=DEFAULT_CACHE_MIB, help="the most the store's page cache takes")
     parser.add_argument("--no-warm", action="store_true", help="do not read the hot B-trees into the cache at open (as before session 8)")
     parser.add_argument("--show-slowest", type=int, default=0, help="print the biggest calls of this many slowest probes")
     args = parser.parse_args()
@@ -102,7 +102,7 @@ def main() -> None:
     if args.no_warm:
         SQLiteStore._warm = lambda self: None
     began = time.perf_counter()
-    store = SQLiteStore(args.db, save_interval=1e9, **({"cache_mib": args.cache_mib} if args.cache_mib else {}))
+    store = SQLiteStore(args.db, save_interval=1e9, cache_mib=args.cache_mib)
     print(f"opened in {time.perf_counter() - began:.1f} s", file=sys.stderr)
     number = store.counts().articles
     if args.fill:

@@ -60,7 +60,7 @@ from marsad.cluster import ClusterSettings, StoryClusterer  # noqa: E402
 from marsad.engine import Engine  # noqa: E402
 from marsad.models import Analysed, Analysis, Article, RawPage, Span  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
-from marsad.store.sqlite import SQLiteStore  # noqa: E402
+from marsad.store.sqlite import DEFAULT_CACHE_MIB, SQLiteStore  # noqa: E402
 
 
 def real_articles(engine: Engine, data: Path) -> list[Analysed]:
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--fill-without-judge", action="store_true", help="fill with verify=None (probes still use the default settings)")
     parser.add_argument("--max-span-days", type=lambda v: None if v == "none" else int(v), default=ClusterSettings().max_span_days,
                         help="ClusterSettings.max_span_days of the fill and the probes ('none': no limit, as before session 8)")
-    parser.add_argument("--cache-mib", type=int, default=None, help="the store's page cache (default: the store's default)")
+    parser.add_argument("--cache-mib", type=int, default=DEFAULT_CACHE_MIB, help="the most the store's page cache takes")
     parser.add_argument("--resume", action="store_true", help="probe the store already in --db-dir at its size, then fill it on to any larger --sizes")
     args = parser.parse_args()
     if args.resume and not (args.db_dir / "scale.db").exists():
@@ -150,7 +150,7 @@ def main() -> None:
     if not args.resume:
         shutil.rmtree(args.db_dir, ignore_errors=True)
         args.db_dir.mkdir(parents=True)
-    store = SQLiteStore(db, save_interval=120, **({"cache_mib": args.cache_mib} if args.cache_mib else {}))
+    store = SQLiteStore(db, save_interval=120, cache_mib=args.cache_mib)
     settings = replace(ClusterSettings(), max_span_days=args.max_span_days)
     clusterer = StoryClusterer(store, settings)
     filler = StoryClusterer(store, replace(settings, verify=None)) if args.fill_without_judge else clusterer

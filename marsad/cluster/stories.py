@@ -294,9 +294,11 @@ class StoryClusterer:
             story = self._story(story_id)
             for other_score, other_id in joinable[1:]:
                 other_id = self._resolve(other_id)
-                if (other_score >= self.settings.merge and other_id != story.id
-                        and self._fits(story, self._story(other_id), article.published)):
-                    story = self._merge(story, self._story(other_id))
+                if other_score < self.settings.merge or other_id == story.id:
+                    continue
+                other = self._story(other_id)
+                if self._within_span(story.first_published, other.first_published, article.published):
+                    story = self._merge(story, other)
                     merged.append(other_id if other_id != story.id else story_id)
             new_story = False
         else:
@@ -402,9 +404,9 @@ class StoryClusterer:
         overlap = math.fsum(weights[e] for e in entities if story.entities.get(e)) / total if total else 0.0
         score = similarity + settings.entity_weight * overlap
         day, first, last = _day(published), _day(story.first_published), _day(story.last_published)
+        if not self._within_span(published, story.first_published):
+            return -1.0
         if day and first and last:
-            if settings.max_span_days is not None and abs((day - first).days) > settings.max_span_days:
-                return -1.0
             outside = max((first - day).days, (day - last).days, 0)
             beyond = max(outside - settings.window_days, 0) / settings.window_days
             score -= settings.time_penalty * min(beyond, 2.0)
@@ -498,11 +500,12 @@ class StoryClusterer:
         self._load([story_id], entities)
         return self._stories[self._resolve(story_id)]
 
-    def _fits(self, a: _Story, b: _Story, published: str | None) -> bool:
-        """Whether the first reports of ``a`` and ``b`` and an article of date ``published`` lie within ``max_span_days``."""
+    def _within_span(self, *published: str | None) -> bool:
+        """Whether these dates (an article's, stories' first reports) lie within ``max_span_days``
+        of one another; undated ones do not count."""
         if self.settings.max_span_days is None:
             return True
-        days = [d for d in map(_day, (a.first_published, b.first_published, published)) if d]
+        days = [d for d in map(_day, published) if d]
         return not days or (max(days) - min(days)).days <= self.settings.max_span_days
 
     def _merge(self, a: _Story, b: _Story) -> _Story:
