@@ -9,15 +9,13 @@
    else starts one). B-cubed precision, recall and F1 against the gold events. The baseline's
    threshold is the best of a grid on the same data: the comparison is as generous to it as
    it can be.
-2. **SemEval-2022 pairs** (hfl_texts_a.csv to choose settings, hfl_texts_b.csv unseen): every
-   text of a file is streamed through one store; a pair rated Overall ≤ 1.5 should end in one
-   story, a pair rated ≥ 3.5 in two. Reported: the share of very similar pairs that share a
-   story and the share of unrelated pairs that do not, per language pair. Only original pairs
-   (numeric pair ids) are used, not the augmented ones. The clusterer verifies joins with the
-   pair judge, and the bundled judge was trained on these ratings; so for each file the judge
-   is refitted (same script code, ``scripts/train_judge.py``) on the ratings that share no
-   article with that file, and the file is clustered with that judge: no rating of an
-   evaluated article is ever fitted on.
+2. **SemEval-2022 pairs**: every text of both rating files (original pairs) is streamed through
+   one store, about 4,400 articles; a pair rated Overall ≤ 1.5 should end in one story, a pair
+   rated ≥ 3.5 in two. Reported: the share of very similar pairs that share a story and the
+   share of unrelated pairs that do not, per language pair, apart for the pairs of the frozen
+   test split (:func:`marsad.compare.ratings.frozen_test`: never fitted or tuned on) and of the
+   dev fold (settings are chosen on it and on WikiRef220). The bundled judge and pair encoder
+   were fitted without the test split; the other articles of the stream are distractors.
 
 Analyses are computed once per encoder and cached under ``$TMPDIR/marsad-bench``.
 Prints a table and one JSON line.
@@ -29,7 +27,6 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import pickle
 import random
 import re
@@ -43,8 +40,7 @@ import numpy as np
 
 from marsad.clean.plain import article_from_fields
 from marsad.cluster import ClusterSettings, StoryClusterer
-from marsad.compare import learn
-from marsad.compare.model import JudgeModel
+from marsad.compare.ratings import read_ratings, roles
 from marsad.engine import Engine
 from marsad.models import Analysed, Article
 from marsad.settings import Settings
@@ -75,24 +71,26 @@ def load_wikiref(engine: Engine, folder: Path) -> list[tuple[str, Article]]:
     return items
 
 
-def load_semeval(path: Path, is_place=lambda _: False) -> tuple[list[Article], list[tuple[str, str, str, float]]]:
-    """Unique articles of the file, and (lang pair, id a, id b, overall) per original pair.
+def load_semeval(paths: list[Path], is_place=lambda _: False) -> tuple[list[Article], list[tuple[str, str, str, str, float]]]:
+    """Unique articles of the files, and (pair id, lang pair, id a, id b, overall) per original pair (first file wins).
 
     ``is_place`` confirms datelines, as the gazetteer does for ``marsad cluster``."""
     articles: dict[str, Article] = {}
-    pairs = []
-    with open(path, encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if not re.fullmatch(r"\d+_\d+", row["pair_id"]):
-                continue
-            ids = []
-            for side in ("1", "2"):
-                # As `marsad cluster` reads a record: cleaned as a plain page (consent notices dropped).
-                article = article_from_fields(f"{path.name}:{row['pair_id']}:{side}", row[f"text{side}"], language=row[f"lang{side}"],
-                                              is_place=is_place)
-                articles.setdefault(article.id, article)
-                ids.append(article.id)
-            pairs.append((f"{row['lang1']}-{row['lang2']}", ids[0], ids[1], float(row["Overall"])))
+    pairs, seen = [], set()
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if not re.fullmatch(r"\d+_\d+", row["pair_id"]) or row["pair_id"] in seen:
+                    continue
+                seen.add(row["pair_id"])
+                ids = []
+                for side in ("1", "2"):
+                    # As `marsad cluster` reads a record: cleaned as a plain page (consent notices dropped).
+                    article = article_from_fields(f"{path.name}:{row['pair_id']}:{side}", row[f"text{side}"], language=row[f"lang{side}"],
+                                                  is_place=is_place)
+                    articles.setdefault(article.id, article)
+                    ids.append(article.id)
+                pairs.append((row["pair_id"], f"{row['lang1']}-{row['lang2']}", ids[0], ids[1], float(row["Overall"])))
     return list(articles.values()), pairs
 
 
@@ -100,7 +98,8 @@ def analysed_cached(engine: Engine, articles: list[Article], name: str) -> list[
     key = hashlib.sha1("".join(a.id for a in articles).encode()).hexdigest()[:12]
     # Keyed by the encoder's full name (model, version, tokenizer), not the setting: analyses made
     # by an earlier version of the same encoder are not reused.
-    encoder = re.sub(r"[^\w.@+-]", "_", engine.analyser.encoder.name)
+    pair = engine.analyser.pair_encoder
+    encoder = re.sub(r"[^\w.@+-]", "_", engine.analyser.encoder.name + (f"+{pair.name}" if pair is not None else ""))
     cache = Path(tempfile.gettempdir()) / "marsad-bench" / f"{name}-{encoder}-{key}.pkl"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
@@ -114,10 +113,10 @@ def analysed_cached(engine: Engine, articles: list[Article], name: str) -> list[
 
 
 # -- clustering runs --------------------------------------------------------------------------
-def run_marsad(stream: list[Analysed], settings: ClusterSettings, judge: JudgeModel | None = None) -> dict[str, str]:
+def run_marsad(stream: list[Analysed], settings: ClusterSettings) -> dict[str, str]:
     """Article id → story id, streaming ``stream`` in batches of 32 through an in-memory store."""
     store = open_store(":memory:")
-    clusterer = StoryClusterer(store, settings, judge)
+    clusterer = StoryClusterer(store, settings)
     for start in range(0, len(stream), 32):
         clusterer.add([(a, None) for a in stream[start : start + 32]])
     stories = store.story_of([a.article.id for a in stream])
@@ -174,25 +173,9 @@ def wikiref_scores(analysed: list[Analysed], labels: list[str], seeds: list[int]
             "marsad_per_seed": [round(r[2], 4) for r in ours]}
 
 
-def semeval_article_ids(path: Path) -> set[str]:
-    """The SemEval article ids (from the pair ids) of a ratings file's original pairs."""
-    with open(path, encoding="utf-8") as handle:
-        return {aid for row in csv.DictReader(handle) if re.fullmatch(r"\d+_\d+", row["pair_id"]) for aid in row["pair_id"].split("_")}
-
-
-def judge_without(articles: set[str], encoder_name: str, data: Path) -> JudgeModel:
-    """The pair judge fitted as ``scripts/train_judge.py`` does, on the ratings sharing no article with ``articles``."""
-    ratings, pairs, encoder = train_judge.load_pairs(data / "semeval2022", encoder_name, Path.home() / ".cache" / "marsad")
-    keep = [i for i, rating in enumerate(ratings) if not set(rating.article_ids) & articles]
-    print(f"  judge refitted on {len(keep)} of {len(ratings)} ratings (none touching the evaluated file)", file=sys.stderr)
-    model = learn.fit_judge([ratings[i] for i in keep], [pairs[i] for i in keep], encoder, encoder.name, {"bench": "cluster_quality"})
-    return JudgeModel.from_dict(json.loads(json.dumps(model)))
-
-
-def semeval_scores(analysed: list[Analysed], pairs, settings: ClusterSettings, seed: int = 0, judge: JudgeModel | None = None) -> dict:
-    stories = run_marsad(shuffled(analysed, seed), settings, judge)
+def semeval_scores(stories: dict[str, str], pairs) -> dict:
     per_pair: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # similar together, similar, unrelated apart, unrelated
-    for languages, a, b, overall in pairs:
+    for _, languages, a, b, overall in pairs:
         together = stories[a] == stories[b]
         if overall <= 1.5:
             per_pair[languages][0] += together
@@ -213,37 +196,49 @@ def semeval_scores(analysed: list[Analysed], pairs, settings: ClusterSettings, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", default="use", choices=["use", "e5", "hashing"])
+    parser.add_argument("--pair-encoder", default="auto", choices=["auto", "e5-pair", "hashing", "none"])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--join", type=float, help="override ClusterSettings.join")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a ClusterSettings field (repeatable)")
+    parser.add_argument("--splits", nargs="+", default=["dev", "test"], choices=["dev", "test"],
+                        help="SemEval splits to report (tune with --splits dev: the test split is not printed)")
     args = parser.parse_args()
-    engine = Engine(Settings(encoder=args.encoder))
-    settings = ClusterSettings() if args.join is None else replace(ClusterSettings(), join=args.join)
+    engine = Engine(Settings(encoder=args.encoder, pair_encoder=args.pair_encoder))
+    overrides = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        overrides[name] = None if value == "none" else float(value) if "." in value else int(value)
+    settings = replace(ClusterSettings(), **overrides)
 
     wikiref = load_wikiref(engine, args.data / "clustering" / "wikiref220")
     analysed = analysed_cached(engine, [a for _, a in wikiref], "wikiref220")
     grid = [round(t, 2) for t in np.arange(0.30, 0.86, 0.05)]
     wiki = wikiref_scores(analysed, [label for label, _ in wikiref], args.seeds, settings, grid)
 
+    files = [args.data / "semeval2022" / name for name in train_judge.RATING_FILES]
+    articles, pairs = load_semeval(files, engine.gazetteer.is_place)
+    ratings = read_ratings([str(path) for path in files])
+    role = dict(zip((r.pair_id for r in ratings), roles(ratings, train_judge.held_out_articles())))
+    stream = analysed_cached(engine, articles, "semeval-both")
     semeval = {}
-    for name in ("hfl_texts_a.csv", "hfl_texts_b.csv"):
-        articles, pairs = load_semeval(args.data / "semeval2022" / name, engine.gazetteer.is_place)
-        judge = judge_without(semeval_article_ids(args.data / "semeval2022" / name), args.encoder, args.data)
-        semeval[name] = semeval_scores(analysed_cached(engine, articles, name.removesuffix(".csv")), pairs, settings, judge=judge)
+    for seed in args.seeds[:1]:
+        stories = run_marsad(shuffled(stream, seed), settings)
+        for split in args.splits:
+            semeval[split] = semeval_scores(stories, [p for p in pairs if role.get(p[0]) == split])
 
-    print(f"WikiRef220 B-cubed (mean of seeds {args.seeds}), encoder {args.encoder}, join {settings.join}")
+    pair_name = engine.analyser.pair_encoder.name if engine.analyser.pair_encoder is not None else "none"
+    print(f"WikiRef220 B-cubed (mean of seeds {args.seeds}), encoder {args.encoder}, pair encoder {pair_name}, settings {overrides or 'defaults'}")
     print(f"  {'':<28} {'P':>6} {'R':>6} {'F1':>6}")
     print(f"  {'marsad':<28} {wiki['marsad'][0]:6.3f} {wiki['marsad'][1]:6.3f} {wiki['marsad'][2]:6.3f}")
     label = f"baseline (cosine ≥ {wiki['baseline_threshold']})"
     print(f"  {label:<28} {wiki['baseline'][0]:6.3f} {wiki['baseline'][1]:6.3f} {wiki['baseline'][2]:6.3f}")
-    for name, result in semeval.items():
-        role = "chosen on" if name.endswith("_a.csv") else "unseen"
-        print(f"SemEval pairs, {name} ({role}): very similar together {result['similar_together']} of {result['similar_pairs']}, "
+    for split, result in semeval.items():
+        what = "frozen test split" if split == "test" else "dev fold (settings chosen on it)"
+        print(f"SemEval pairs, {what}, in a stream of {len(stream)} articles: very similar together {result['similar_together']} of {result['similar_pairs']}, "
               f"unrelated apart {result['unrelated_apart']} of {result['unrelated_pairs']}")
         for languages, r in result["per_language_pair"].items():
             print(f"  {languages:<6} together {r['similar_together']} ({r['similar']})  apart {r['unrelated_apart']} ({r['unrelated']})")
-    print(json.dumps({"encoder": args.encoder, "settings": {"join": settings.join, "merge": settings.merge, "entity_weight": settings.entity_weight},
-                      "wikiref220": wiki, "semeval": semeval}))
+    print(json.dumps({"encoder": args.encoder, "pair_encoder": pair_name, "settings": overrides, "wikiref220": wiki, "semeval": semeval}))
 
 
 if __name__ == "__main__":

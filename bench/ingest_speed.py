@@ -1,6 +1,6 @@
 """End-to-end ingest speed: clean, analyse (default encoder), cluster and store, in worker processes.
 
-    python bench/ingest_speed.py [--pages 600] [--workers 2] [--encoder use]
+    python bench/ingest_speed.py [--pages 600] [--workers 2] [--encoder use] [--pair-encoder none]
 
 Pages are generated as in ``scale.py`` (real sentences of the WikiRef220 and SemEval-2022 texts
 recombined: 10–25 sentences, a title and a date each) and written as plain pages; they are
@@ -44,10 +44,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--encoder", default="use")
+    parser.add_argument("--pair-encoder", default="auto", choices=["auto", "e5-pair", "hashing", "none"])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
 
-    engine = Engine(Settings(encoder=args.encoder))
+    engine = Engine(Settings(encoder=args.encoder, pair_encoder=args.pair_encoder))
     generator = Generator(real_articles(engine, args.data), seed=1)
     pages = []
     for number in range(args.pages):
@@ -69,7 +70,7 @@ def main() -> None:
         workers_cpu, writer_cpu = writer_cpu, 0.0
     per_article = (writer_cpu + workers_cpu) / result.stored
     row = {
-        "pages": args.pages, "stored": result.stored, "sentences_per_page": round(sentences, 1), "workers": args.workers,
+        "pages": args.pages, "pair_encoder": args.pair_encoder, "stored": result.stored, "sentences_per_page": round(sentences, 1), "workers": args.workers,
         "wall_s": round(wall, 1), "wall_articles_per_s": round(result.stored / wall, 1),
         "worker_cpu_ms_per_article": round(workers_cpu / result.stored * 1000, 1),
         "writer_cpu_ms_per_article": round(writer_cpu / result.stored * 1000, 1),

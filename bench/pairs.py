@@ -1,18 +1,19 @@
 """Pair judgement quality and speed on the SemEval-2022 Task 8 ratings.
 
-    python bench/pairs.py                    # the default encoder (use)
-    python bench/pairs.py --encoder e5       # or several: --encoder use --encoder e5
+    python bench/pairs.py                    # the default encoders (use, and the e5-pair pair encoder)
+    python bench/pairs.py --pair-encoder none
 
-Quality: 5-fold cross-validation on the rated pairs in ../shared/data/semeval2022/ (folds split
-by connected components of the article graph, so no article is on both sides of a split).
-Augmented (translated) rows may be fitted on but are never scored. For each of the seven
-dimensions: Pearson with the human ratings and mean absolute error on the 1–4 scale, overall and
-per language pair, beside two embedding-cosine baselines from the same run and encoder:
-``plain`` (each text encoded whole, in one pass) and ``sentmean`` (cosine of the mean of the
-sentence vectors, marsad's document vector).
+Quality, on the frozen test split (``marsad.compare.ratings.frozen_test``: about 20 % of every
+language pair's rated pairs, whole components of the article graph, never fitted or tuned on),
+beside baselines from the same run: ``plain`` cosine of each text encoded whole with the
+sentence encoder, plain multilingual-e5-small (12 layers, off the shelf), the pair encoder's
+cosine alone, and the trees without the pair encoder (the judge as it was before the pair
+encoder, refitted without the test split). All seven dimensions with MAE, Overall per language
+pair. Before that, for continuity with earlier figures, the trees' 5-fold cross-validation on
+the development part (folds by article graph component; augmented rows fitted on, never scored).
 
 Speed, on one core (OMP_NUM_THREADS=1): pairs/s with embeddings computed (both articles new:
-analysis, encoder, features, model) and with embeddings cached (articles analysed before:
+analysis, both encoders, features, model) and with embeddings cached (articles analysed before:
 features and model only).
 """
 
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_judge import DATA, load_pairs  # noqa: E402
+from train_judge import DATA, held_out_articles, load_pairs  # noqa: E402
 
 from marsad.analyse import Analyser  # noqa: E402
 from marsad.analyse.gazetteer import Gazetteer  # noqa: E402
@@ -43,7 +44,8 @@ from marsad.analyse.language import LanguageIdentifier  # noqa: E402
 from marsad.compare import learn  # noqa: E402
 from marsad.compare.judge import PairScorer  # noqa: E402
 from marsad.compare.model import JudgeModel  # noqa: E402
-from marsad.compare.ratings import folds  # noqa: E402
+from marsad.compare.ratings import folds, roles  # noqa: E402
+from marsad.encoders import load_encoder, load_pair_encoder  # noqa: E402
 from marsad.models import Dimension  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
 
@@ -66,48 +68,76 @@ def plain_cosines(ratings, encoder, cache: Path | None) -> np.ndarray:
     return np.array([float(vectors[row[r.text_a]] @ vectors[row[r.text_b]]) for r in ratings])
 
 
-def quality(encoder_name: str, data: Path, cache: Path | None) -> None:
+def _row(label: str, predicted: np.ndarray, targets: np.ndarray) -> str:
+    return f"{label:<34} {learn.pearson(predicted, targets):>8.3f}"
+
+
+def quality(encoder_name: str, data: Path, cache: Path | None, pair_encoder: str) -> None:
     started = time.perf_counter()
-    ratings, pairs, encoder = load_pairs(data, encoder_name, cache)
-    plain = plain_cosines(ratings, encoder, cache)
-    sentmean = np.array([float(a.analysis.document_vector @ b.analysis.document_vector) for a, b in pairs])
-    fold_of = folds(ratings)
-    predicted = learn.cross_validate(ratings, pairs, encoder, fold_of)
+    ratings, pairs, encoder = load_pairs(data, encoder_name, cache, pair_encoder)
+    role = roles(ratings, held_out_articles())
     targets = np.array([[rating.scores[d] for d in Dimension] for rating in ratings])
-    scored = np.array([not rating.augmented for rating in ratings])
     language_pairs = np.array([f"{r.language_a}-{r.language_b}" for r in ratings])
+    development = [i for i, value in enumerate(role) if value in ("train", "dev")]
+    test = np.array([value == "test" and not ratings[i].augmented for i, value in enumerate(role)])
+    plain = plain_cosines(ratings, encoder, cache)
+    e5_plain = plain_cosines(ratings, load_encoder("e5", threads=1), cache) if encoder_name != "hashing" else plain
+    cosines = learn.pair_cosines(pairs)
 
-    print(f"\n== {encoder.name}: {scored.sum()} rated pairs scored, 5 folds by article "
-          f"({len(ratings) - scored.sum()} augmented pairs fitted on, never scored); {time.perf_counter() - started:.0f} s")
-    print(f"{'dimension':<10} {'pearson':>8} {'plain':>7} {'sentmean':>9} {'gain':>6} {'MAE':>6} {'ar-ar':>7} {'plain':>7} {'gain':>6} {'MAE':>6}")
-    arabic = scored & (language_pairs == "ar-ar")
+    # Cross-validation of the trees (the judge's features without the pair encoder) on the development part.
+    dev_ratings, dev_pairs = [ratings[i] for i in development], [pairs[i] for i in development]
+    cv = learn.cross_validate(dev_ratings, dev_pairs, encoder, folds(dev_ratings))
+    dev_scored = np.array([not r.augmented for r in dev_ratings])
+    dev_targets = targets[development]
+    print(f"\n== {encoder.name}: cross-validation of the trees, 5 folds by article, on the {dev_scored.sum()} rated development pairs "
+          f"(frozen test split and repository test pairs left out); Overall Pearson {learn.pearson(cv[dev_scored, 0], dev_targets[dev_scored, 0]):.3f}, "
+          f"plain cosine {learn.pearson(-plain[development][dev_scored], dev_targets[dev_scored, 0]):.3f}")
+
+    # The frozen test split: fitted on nothing, tuned on nothing.
+    model = learn.fit_judge(dev_ratings, dev_pairs, encoder, encoder.name, {}, dev_fold=[role[i] == "dev" for i in development])
+    judge = JudgeModel.from_dict(model)
+    statistics = judge.statistics
+    test_rows = np.flatnonzero(test)
+    features = learn.features_of([pairs[i] for i in test_rows], statistics, judge.features)
+    predicted = judge.predict(features)
+    trees = JudgeModel.from_dict({key: value for key, value in model.items() if key != "blend"}).predict(features[:, :-1])
+    t = targets[test_rows]
+    blend = model.get("blend", {}).get("weights")
+    print(f"\n== frozen test split: {len(test_rows)} rated pairs, {time.perf_counter() - started:.0f} s; blend weights (intercept, trees, pair cosine): {blend}")
+    print(f"{'Overall, all pairs':<34} {'pearson':>8}")
+    print(_row(f"plain {encoder_name} cosine (whole text)", -plain[test_rows], t[:, 0]))
+    if encoder_name != "hashing":
+        print(_row("plain e5-small cosine (12 layers)", -e5_plain[test_rows], t[:, 0]))
+    print(_row("pair encoder cosine alone", -cosines[test_rows], t[:, 0]))
+    print(_row("trees without the pair encoder", trees[:, 0], t[:, 0]))
+    print(_row("judge (trees + pair cosine)", predicted[:, 0], t[:, 0]))
+    print(f"\n{'dimension':<10} {'pearson':>8} {'MAE':>6} {'trees':>7} {'MAE':>6} {'pair cos':>8} {'plain':>7} {'ar-ar':>7} {'MAE':>6} {'plain':>7}")
+    arabic = language_pairs[test_rows] == "ar-ar"
     for column, dimension in enumerate(Dimension):
-        row = []
-        for subset in (scored, arabic):
-            r = learn.pearson(predicted[subset, column], targets[subset, column])
-            base = learn.pearson(-plain[subset], targets[subset, column])
-            mae = float(np.abs(predicted[subset, column] - targets[subset, column]).mean())
-            row.append((r, base, learn.pearson(-sentmean[subset], targets[subset, column]), mae))
-        (r, base, sm, mae), (ra, basea, _, maea) = row
-        print(f"{dimension.value:<10} {r:>8.3f} {base:>7.3f} {sm:>9.3f} {r - base:>+6.3f} {mae:>6.3f} {ra:>7.3f} {basea:>7.3f} {ra - basea:>+6.3f} {maea:>6.3f}")
-    print(f"\nOverall by language pair ({encoder_name}):")
-    print(f"{'pair':<7} {'n':>4} {'pearson':>8} {'plain':>7} {'sentmean':>9} {'MAE':>6}")
-    for pair in sorted(set(language_pairs[scored])):
-        subset = scored & (language_pairs == pair)
         print(
-            f"{pair:<7} {subset.sum():>4} {learn.pearson(predicted[subset, 0], targets[subset, 0]):>8.3f} "
-            f"{learn.pearson(-plain[subset], targets[subset, 0]):>7.3f} {learn.pearson(-sentmean[subset], targets[subset, 0]):>9.3f} "
-            f"{np.abs(predicted[subset, 0] - targets[subset, 0]).mean():>6.3f}"
+            f"{dimension.value:<10} {learn.pearson(predicted[:, column], t[:, column]):>8.3f} {np.abs(predicted[:, column] - t[:, column]).mean():>6.3f} "
+            f"{learn.pearson(trees[:, column], t[:, column]):>7.3f} {np.abs(trees[:, column] - t[:, column]).mean():>6.3f} "
+            f"{learn.pearson(-cosines[test_rows], t[:, column]):>8.3f} {learn.pearson(-plain[test_rows], t[:, column]):>7.3f} "
+            f"{learn.pearson(predicted[arabic, column], t[arabic, column]):>7.3f} {np.abs(predicted[arabic, column] - t[arabic, column]).mean():>6.3f} "
+            f"{learn.pearson(-plain[test_rows][arabic], t[arabic, column]):>7.3f}"
         )
-    speed(encoder_name, encoder, ratings, pairs)
+    print(f"\nOverall by language pair (frozen test):\n{'pair':<7} {'n':>4} {'judge':>7} {'MAE':>6} {'trees':>7} {'pair cos':>8} {'plain':>7} {'e5':>7}")
+    for pair in sorted(set(language_pairs[test_rows])):
+        subset = language_pairs[test_rows] == pair
+        print(
+            f"{pair:<7} {subset.sum():>4} {learn.pearson(predicted[subset, 0], t[subset, 0]):>7.3f} {np.abs(predicted[subset, 0] - t[subset, 0]).mean():>6.3f} "
+            f"{learn.pearson(trees[subset, 0], t[subset, 0]):>7.3f} {learn.pearson(-cosines[test_rows][subset], t[subset, 0]):>8.3f} "
+            f"{learn.pearson(-plain[test_rows][subset], t[subset, 0]):>7.3f} {learn.pearson(-e5_plain[test_rows][subset], t[subset, 0]):>7.3f}"
+        )
+    speed(encoder_name, encoder, ratings, pairs, judge, pair_encoder)
 
 
-def speed(encoder_name: str, encoder, ratings, pairs, sample: int = 200) -> None:
-    """pairs/s on one core: every article new (analysis + encoder + scoring), then all analysed before."""
-    model = JudgeModel.from_dict(learn.fit_judge(ratings, pairs, encoder, encoder.name, {}))
+def speed(encoder_name: str, encoder, ratings, pairs, model: JudgeModel, pair_encoder: str, sample: int = 200) -> None:
+    """pairs/s on one core: every article new (analysis + encoders + scoring), then all analysed before."""
     unseen = [i for i, rating in enumerate(ratings) if not rating.augmented]
     chosen, warm_up = unseen[:sample], unseen[-32:]
-    analyser = Analyser(encoder, Gazetteer(), LanguageIdentifier(Settings().languages))
+    pair = load_pair_encoder(Settings(encoder=encoder_name, pair_encoder=pair_encoder).pair_encoder_name)
+    analyser = Analyser(encoder, Gazetteer(), LanguageIdentifier(Settings().languages), pair)
     scorer = PairScorer(model)
     # Warm up on other pairs first: lazily loaded word lists and language models are a one-off cost.
     warm = analyser.analyse_many([article for i in warm_up for article in learn.rating_articles(ratings[i])])
@@ -131,7 +161,7 @@ def speed(encoder_name: str, encoder, ratings, pairs, sample: int = 200) -> None
         scorer.score_many(cached_pairs[start : start + 128])
     warm = len(cached_pairs) / (time.perf_counter() - started)
     print(
-        f"\nspeed ({encoder_name}, one core): {computed:.1f} pairs/s with embeddings computed ({len(articles)} pairs, both articles new); "
+        f"\nspeed ({encoder_name} + {pair_encoder} pair encoder, one core): {computed:.1f} pairs/s with embeddings computed ({len(articles)} pairs, both articles new); "
         f"{first:.0f} pairs/s with embeddings cached (first sight of each article: its word and style profile built), "
         f"{warm:.0f} pairs/s with profiles cached too ({len(cached_pairs)} pairs)"
     )
@@ -140,6 +170,7 @@ def speed(encoder_name: str, encoder, ratings, pairs, sample: int = 200) -> None
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", action="append", choices=["use", "e5", "hashing"], help="repeat to compare encoders (default: use)")
+    parser.add_argument("--pair-encoder", default="auto", choices=["auto", "e5-pair", "hashing", "none"])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "marsad", help="where analyses are kept between runs ('' for none)")
     args = parser.parse_args()
@@ -147,7 +178,7 @@ def main() -> int:
         print(f"{args.data}: not found (the SemEval-2022 Task 8 ratings; see ../shared/data/README.md)", file=sys.stderr)
         return 1
     for name in args.encoder or ["use"]:
-        quality(name, args.data, args.cache if str(args.cache) else None)
+        quality(name, args.data, args.cache if str(args.cache) else None, args.pair_encoder)
     return 0
 
 

@@ -27,7 +27,7 @@ from marsad.clean import clean_page
 from marsad.clean.templates import OutletTemplates, strip_templates
 from marsad.cluster import Assignment, ClusterSettings, StoryClusterer
 from marsad.compare import compare_analysed
-from marsad.encoders import load_encoder
+from marsad.encoders import load_encoder, load_pair_encoder
 from marsad.errors import InputError
 from marsad.ingest import read_paths
 from marsad.models import Analysed, Article, Comparison, RawPage
@@ -75,7 +75,8 @@ class Engine:
     def analyser(self) -> Analyser:
         # The encoder loads here, not for cleaning: `marsad clean` never needs it.
         if self._analyser is None:
-            self._analyser = Analyser(load_encoder(self.settings.encoder), self.gazetteer, self.languages)
+            pair_encoder = load_pair_encoder(self.settings.pair_encoder_name)
+            self._analyser = Analyser(load_encoder(self.settings.encoder), self.gazetteer, self.languages, pair_encoder)
         return self._analyser
 
     # -- clean ------------------------------------------------------------------------------

@@ -179,6 +179,10 @@ class Analysis:
     title_vector: np.ndarray | None = None
     # Language of each unit ("title", "p0" …) where it can be told; pages mix languages.
     unit_languages: dict[str, str | None] = field(default_factory=dict)
+    # The pair encoder's vector of the whole article (marsad.encoders.news), L2-normalised: its
+    # cosine with another article's is trained to follow human same-event ratings. None when
+    # the article was analysed without it (``pair_encoder=None``, stores from before it).
+    pair_vector: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

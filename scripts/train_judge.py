@@ -27,8 +27,8 @@ from marsad.analyse import Analyser  # noqa: E402
 from marsad.analyse.gazetteer import Gazetteer  # noqa: E402
 from marsad.analyse.language import LanguageIdentifier  # noqa: E402
 from marsad.compare import learn  # noqa: E402
-from marsad.compare.ratings import read_ratings  # noqa: E402
-from marsad.encoders import load_encoder  # noqa: E402
+from marsad.compare.ratings import read_ratings, roles  # noqa: E402
+from marsad.encoders import load_encoder, load_pair_encoder  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,44 +62,47 @@ def progress_bar(total: int, label: str):
     return (lambda n: progress.advance(task, n)), progress.stop
 
 
-def load_pairs(data: Path, encoder_name: str, cache: Path | None):
-    """Ratings, their analysed pairs, and the encoder (single-threaded)."""
+def load_pairs(data: Path, encoder_name: str, cache: Path | None, pair_encoder: str = "auto"):
+    """Ratings, their analysed pairs (with pair vectors), and the encoder (single-threaded)."""
     ratings = read_ratings([str(data / name) for name in RATING_FILES])
     encoder = load_encoder(encoder_name, threads=1)
-    analyser = Analyser(encoder, Gazetteer(), LanguageIdentifier(Settings().languages))
+    pair = load_pair_encoder(Settings(encoder=encoder_name, pair_encoder=pair_encoder).pair_encoder_name)
+    analyser = Analyser(encoder, Gazetteer(), LanguageIdentifier(Settings().languages), pair)
     texts = len({learn.text_key(t, l) for r in ratings for t, l in ((r.text_a, r.language_a), (r.text_b, r.language_b))})
     advance, close = progress_bar(texts, f"analysing {texts} texts with {encoder_name}")
     try:
-        analysed = learn.analyse_ratings(ratings, analyser, encoder.name, cache=cache, progress=advance)
+        name = encoder.name + (f"+{pair.name}" if pair is not None else "")
+        analysed = learn.analyse_ratings(ratings, analyser, name, cache=cache, progress=advance)
     finally:
         close()
     return ratings, [learn.rating_pair(rating, analysed) for rating in ratings], encoder
 
 
-def model_bytes(data: Path, encoder_name: str, cache: Path | None) -> bytes:
-    ratings, pairs, encoder = load_pairs(data, encoder_name, cache)
-    held_out = held_out_articles()
-    keep = [i for i, rating in enumerate(ratings) if not set(rating.article_ids) & held_out]
+def model_bytes(data: Path, encoder_name: str, cache: Path | None, pair_encoder: str = "auto") -> bytes:
+    ratings, pairs, encoder = load_pairs(data, encoder_name, cache, pair_encoder)
+    role = roles(ratings, held_out_articles())
+    keep = [i for i, value in enumerate(role) if value in ("train", "dev")]
     ratings, pairs = [ratings[i] for i in keep], [pairs[i] for i in keep]
     provenance = {
         "data": {name: hashlib.sha256((data / name).read_bytes()).hexdigest()[:16] for name in RATING_FILES},
         "script": "scripts/train_judge.py",
-        "held_out": "pairs sharing an article with tests/data/semeval/pairs.jsonl",
+        "held_out": "the frozen test split (marsad.compare.ratings.frozen_test) and pairs sharing an article with tests/data/semeval/pairs.jsonl",
     }
-    model = learn.fit_judge(ratings, pairs, encoder, encoder.name, provenance)
+    model = learn.fit_judge(ratings, pairs, encoder, encoder.name, provenance, dev_fold=[role[i] == "dev" for i in keep])
     return (json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", default="use", choices=["use", "e5", "hashing"])
+    parser.add_argument("--pair-encoder", default="auto", choices=["auto", "e5-pair", "hashing", "none"])
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the SemEval-2022 Task 8 rating files")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "marsad", help="where analyses are kept between runs ('' for none)")
     parser.add_argument("--out", type=Path, help="model file (default: the package's file for the encoder)")
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the packaged file differs from a fresh run")
     args = parser.parse_args()
     out = args.out or ROOT / "marsad" / "compare" / "data" / f"judge-{args.encoder}.json"
-    content = model_bytes(args.data, args.encoder, args.cache if str(args.cache) else None)
+    content = model_bytes(args.data, args.encoder, args.cache if str(args.cache) else None, args.pair_encoder)
     if args.check:
         same = out.exists() and out.read_bytes() == content
         print(f"{out}: {'identical to' if same else 'DIFFERS from'} a fresh run ({len(content):,} bytes)")

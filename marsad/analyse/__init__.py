@@ -31,8 +31,9 @@ def units_of(article: Article) -> list[tuple[str, str]]:
 class Analyser:
     """Runs the analysis steps with the models it is given (built once, reused for every article)."""
 
-    def __init__(self, encoder: Encoder, gazetteer: Gazetteer, languages: LanguageIdentifier):
+    def __init__(self, encoder: Encoder, gazetteer: Gazetteer, languages: LanguageIdentifier, pair_encoder: Encoder | None = None):
         self.encoder = encoder
+        self.pair_encoder = pair_encoder
         self.gazetteer = gazetteer
         self.languages = languages
         self.entities = EntityFinder(gazetteer)
@@ -45,8 +46,11 @@ class Analyser:
         prepared = [self._prepare(article) for article in articles]
         texts = [sentence.text for _, sentences, _ in prepared for sentence in sentences]
         vectors = self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), np.float32)
+        pair_vectors = [None] * len(prepared)
+        if self.pair_encoder is not None:
+            pair_vectors = list(self.pair_encoder.encode([pair_source(article) for article, _, _ in prepared]))
         results, row = [], 0
-        for article, sentences, parts in prepared:
+        for (article, sentences, parts), pair_vector in zip(prepared, pair_vectors):
             own = vectors[row : row + len(sentences)]
             row += len(sentences)
             title_rows = [i for i, sentence in enumerate(sentences) if sentence.span.unit == "title"]
@@ -55,6 +59,7 @@ class Analyser:
                 sentence_vectors=own,
                 document_vector=_mean_direction(own),
                 title_vector=_mean_direction(own[title_rows]) if title_rows else None,
+                pair_vector=pair_vector,
                 **parts,
             )
             results.append(Analysed(article, analysis))
@@ -83,6 +88,11 @@ class Analyser:
         entities = tuple(e for e in entities if not any(u == e.span.unit and s < e.span.end and e.span.start < t for u, s, t in date_spans))
         parts = {"language": language, "entities": entities, "dates": tuple(dates), "quantities": tuple(quantities), "unit_languages": unit_languages}
         return article, sentences, parts
+
+
+def pair_source(article: Article) -> str:
+    """What the pair encoder reads of an article: title and body as one text (it keeps the head)."""
+    return " ".join(part for part in (article.title, *article.paragraphs) if part)
 
 
 def _mean_direction(vectors: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from marsad.cli._output import print_json_line, render_article, render_compariso
 from marsad.engine import Engine
 from marsad.errors import InputError, MarsadError
 from marsad.models import Article
-from marsad.settings import ENCODERS, Settings
+from marsad.settings import ENCODERS, PAIR_ENCODERS, Settings
 
 encoder_option = click.option(
     "--encoder",
@@ -27,8 +27,17 @@ encoder_option = click.option(
 )
 
 
-def _engine(encoder: str) -> Engine:
-    return Engine(Settings(encoder=encoder))
+pair_encoder_option = click.option(
+    "--pair-encoder",
+    type=click.Choice(PAIR_ENCODERS),
+    default="auto",
+    show_default=True,
+    help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).",
+)
+
+
+def _engine(encoder: str, pair_encoder: str = "auto") -> Engine:
+    return Engine(Settings(encoder=encoder, pair_encoder=pair_encoder))
 
 
 def _report(error: InputError) -> None:
@@ -81,9 +90,10 @@ def _one_article(engine: Engine, path: Path) -> Article:
 @click.argument("b", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: scores and evidence.")
 @encoder_option
-def compare(a: Path, b: Path, as_json: bool, encoder: str) -> None:
+@pair_encoder_option
+def compare(a: Path, b: Path, as_json: bool, encoder: str, pair_encoder: str) -> None:
     """Judge how similar two articles are on the seven SemEval-2022 Task 8 dimensions (1 = very similar … 4 = unrelated)."""
-    engine = _engine(encoder)
+    engine = _engine(encoder, pair_encoder)
     article_a, article_b = _one_article(engine, a), _one_article(engine, b)
     try:
         comparison = engine.compare(article_a, article_b)
@@ -97,9 +107,10 @@ def compare(a: Path, b: Path, as_json: bool, encoder: str) -> None:
 
 @cli.command()
 @encoder_option
-def demo(encoder: str) -> None:
+@pair_encoder_option
+def demo(encoder: str, pair_encoder: str) -> None:
     """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them, group them into stories."""
-    engine = _engine(encoder)
+    engine = _engine(encoder, pair_encoder)
     console = stdout_console()
     samples = resources.files("marsad").joinpath("samples")
     names = ["000_ce9a9260fbf79b5c.txt", "001_c27c747781909a83.txt", "unrelated_ar.txt"]

@@ -30,7 +30,7 @@ import click
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.errors import InputError, MalformedInput, MarsadError
 from marsad.models import Analysed, Article
-from marsad.settings import ENCODERS, Settings
+from marsad.settings import ENCODERS, PAIR_ENCODERS, Settings
 
 BATCH_PAIRS = 128  # pairs scored together: enough to batch the encoder, small enough to stream
 REMEMBERED_ARTICLES = 20_000  # analysed articles kept for later pairs (most recent first)
@@ -163,12 +163,12 @@ def _key(article: Article) -> str:
 class BatchScorer:
     """Analyses each distinct article once and scores pairs in batches."""
 
-    def __init__(self, encoder: str):
+    def __init__(self, encoder: str, pair_encoder: str = "auto"):
         from marsad.compare.judge import PairScorer
         from marsad.compare.model import model_for_dim
         from marsad.engine import Engine
 
-        self.engine = Engine(Settings(encoder=encoder))
+        self.engine = Engine(Settings(encoder=encoder, pair_encoder=pair_encoder))
         self.scorer = PairScorer(model_for_dim(self.engine.analyser.encoder.dim))
         self.analysed: OrderedDict[str, Analysed] = OrderedDict()
 
@@ -202,10 +202,12 @@ class BatchScorer:
     show_default=True,
     help="Sentence encoder: use (fast, the default), e5 (slower) or hashing (a test stand-in).",
 )
-def score_pairs(file: Path, as_json: bool, encoder: str) -> None:
+@click.option("--pair-encoder", type=click.Choice(PAIR_ENCODERS), default="auto", show_default=True,
+              help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).")
+def score_pairs(file: Path, as_json: bool, encoder: str, pair_encoder: str) -> None:
     """Score a batch of article pairs (JSON Lines or a SemEval CSV): one line {"id", "scores"} per pair."""
     try:
-        scorer = BatchScorer(encoder)
+        scorer = BatchScorer(encoder, pair_encoder)
     except MarsadError as error:
         raise click.ClickException(str(error)) from None
     errors = stderr_console()

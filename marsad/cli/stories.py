@@ -19,7 +19,7 @@ from marsad.clean.plain import article_from_fields
 from marsad.cli._output import _text, print_json_line, stderr_console, stdout_console
 from marsad.errors import InputError, MalformedInput, MarsadError
 from marsad.models import Article
-from marsad.settings import ENCODERS, Settings
+from marsad.settings import ENCODERS, PAIR_ENCODERS, Settings
 from marsad.store import DEFAULT_DB, StoryQuery
 
 db_option = click.option(
@@ -36,10 +36,16 @@ workers_option = click.option(
 )
 
 
-def _engine(encoder: str):
+pair_encoder_option = click.option(
+    "--pair-encoder", type=click.Choice(PAIR_ENCODERS), default="auto", show_default=True,
+    help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).",
+)
+
+
+def _engine(encoder: str, pair_encoder: str = "auto"):
     from marsad.engine import Engine
 
-    return Engine(Settings(encoder=encoder))
+    return Engine(Settings(encoder=encoder, pair_encoder=pair_encoder))
 
 
 def _open(db: Path, read_only: bool = True):
@@ -64,13 +70,13 @@ def _progress() -> Progress:
     )
 
 
-def ingest(paths: tuple[Path, ...], db: Path, encoder: str, batch_size: int, workers: int, report: Path | None) -> None:
+def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, batch_size: int, workers: int, report: Path | None) -> None:
     """Clean, analyse, store and cluster pages (files, folders, globs, WARC, JSON Lines; - for stdin).
 
     Each batch is one transaction: an interrupted ingest keeps every batch it reported.
     Pages already stored (same content) are skipped.
     """
-    engine = _engine(encoder)
+    engine = _engine(encoder, pair_encoder)
     store = _open(db, read_only=False)
     report_file = open(report, "a", encoding="utf-8") if report else None
 
@@ -194,7 +200,7 @@ def _field(value) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def cluster(file: Path, as_json: bool, encoder: str, workers: int, batch_size: int) -> None:
+def cluster(file: Path, as_json: bool, encoder: str, pair_encoder: str, workers: int, batch_size: int) -> None:
     """Cluster a JSON Lines file of articles (id, title, text, language, published; optional outlet, url) in order, without a store.
 
     Each text is cleaned as feed text (paragraphs, dateline, cookie and consent notices dropped).
@@ -202,7 +208,7 @@ def cluster(file: Path, as_json: bool, encoder: str, workers: int, batch_size: i
     """
     from marsad.store import open_store
 
-    engine = _engine(encoder)
+    engine = _engine(encoder, pair_encoder)
     records, errors = _read_records(file, engine.gazetteer.is_place)
     for error in errors:
         _report_error(error)
@@ -240,11 +246,11 @@ def register(cli: click.Group) -> None:
     """Add the story commands to the ``marsad`` group."""
     cli.command("ingest")(
         click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(
-            db_option(encoder_option(workers_option(
+            db_option(encoder_option(pair_encoder_option(workers_option(
                 click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True, help="Articles per transaction.")(
                     click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Append one JSON line per article to FILE after each committed batch.")(ingest)
                 )
-            )))
+            ))))
         )
     )
     json_flag = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
@@ -264,9 +270,9 @@ def register(cli: click.Group) -> None:
     cli.command("cluster")(
         click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
             click.option("--json", "as_json", is_flag=True, help="Print JSON Lines: {\"id\": …, \"story\": …} per article.")(
-                encoder_option(workers_option(
+                encoder_option(pair_encoder_option(workers_option(
                     click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True, help="Articles per batch.")(cluster)
-                ))
+                )))
             )
         )
     )

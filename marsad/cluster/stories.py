@@ -83,17 +83,26 @@ class ClusterSettings:
             most ``judge_lift`` up), Overall being the lowest the judge gives the article against
             the story's ``verify_members`` members nearest by cosine (``None``: the score alone
             decides; :meth:`StoryClusterer._judge` says which candidates are asked). The judge
-            reads more than the cosine (entities, numbers, dates, sentence alignment), and at the
-            extremes it separates better: on the SemEval-2022 pairs (cross-validated), at 95% of
-            unrelated pairs apart it keeps 88% of very similar pairs together, the cosine 77%.
-            2.2, not the scale's middle: "unrelated" pairs that end up in one story are mostly
-            ones the judge rates 2.1–2.7, i.e. it leans to "similar" on same-topic news.
-        judge_weight: how far the judge's verdict moves the score, per point of Overall (0.3: "unrelated",
-            4, takes 0.54 off, so stories scoring up to ``join`` + 0.54 are put to the judge).
+            reads the pair encoder's cosine (:mod:`marsad.encoders.news`, fine-tuned on same-event
+            ratings) with its other evidence. 2.8 and ``judge_weight`` 0.5 were chosen with the
+            pair encoder on WikiRef220 and the SemEval dev fold (``bench/CLUSTERING.md``, session
+            9): the judge rates different articles of one broad event (WikiRef220's) 2–3, so a
+            lower neutral point split them (B-cubed F1 0.898 at 2.2 and weight 0.3, 0.936 at 2.8 and 0.5;
+            very similar dev pairs together 0.833 and 0.852, unrelated apart 0.972 both).
+        judge_weight: how far the judge's verdict moves the score, per point of Overall (0.5: "unrelated",
+            4, takes 0.6 off, so stories scoring up to ``join`` + 0.6 are put to the judge).
         judge_lift: the most the judge can add. Small, because on full-length articles (WikiRef220)
             the judge, trained on ~1,000-character texts, finds different events of one topic
             close more often than on its training pairs; its "no" is the trustworthy half. At 0.1
             and above, WikiRef220's B-cubed precision falls from 0.91 to 0.86 (events of one topic merge).
+        place_conflict: added to the judge's Overall for a member when both articles name places
+            (cities, regions; not countries) and none in common.
+        date_conflict: added likewise when both give dates and none agree.
+        event_conflict: added when both happen: another place on another day is another event.
+            1.0: five shootings in four cities, each reported alone, made one story without it
+            and four with it (the two in Chicago three days apart stay together); it costs
+            WikiRef220 some recall (B-cubed F1 0.936 → 0.919), whose events span places and days.
+            Place or date alone (``place_conflict``, ``date_conflict``) cost more there and are off.
         verify_members: members checked with the judge per candidate story.
         verify_candidates: at most this many candidate stories are judged per article, best score first.
         copies: what makes a wire copy or near-duplicate.
@@ -110,9 +119,12 @@ class ClusterSettings:
     time_penalty: float = 0.2
     max_span_days: int | None = 30
     min_similarity: float = 0.3
-    verify: float | None = 2.2
-    judge_weight: float = 0.3
+    verify: float | None = 2.8
+    judge_weight: float = 0.5
     judge_lift: float = 0.08
+    place_conflict: float = 0.0
+    date_conflict: float = 0.0
+    event_conflict: float = 1.0
     verify_members: int = 2
     verify_candidates: int = 3
     copies: CopySettings = field(default_factory=CopySettings)
@@ -450,8 +462,12 @@ class StoryClusterer:
             self._scorer = PairScorer(model, max_profiles=2 * MEMBERS_KEPT)
         overall = self._scorer.score_many(pairs)[:, self._scorer.model.dimensions.index(Dimension.OVERALL)]
         verdicts: dict[str, float] = {}
-        for story_id, value in zip(owners, overall):
-            verdicts[story_id] = min(verdicts.get(story_id, 4.0), float(value))
+        for story_id, value, (a, b) in zip(owners, overall, pairs):
+            value = float(value)
+            if settings.place_conflict or settings.date_conflict or settings.event_conflict:
+                places, dates = self._scorer.conflicts(a, b)
+                value += settings.place_conflict * places + settings.date_conflict * dates + settings.event_conflict * (places and dates)
+            verdicts[story_id] = min(verdicts.get(story_id, 4.0), value)
         return verdicts
 
     def _member(self, article_id: str) -> Analysed | None:

@@ -94,6 +94,7 @@ FEATURES = (
     "subjectivity_gap",
     "polarity_mean",
     "same_language",
+    "pair_cosine",
 )
 
 
@@ -301,6 +302,14 @@ def _date_overlap(values_a: frozenset[str], values_b: frozenset[str]) -> float |
     return (matched_a + matched_b) / (len(values_a) + len(values_b))
 
 
+def conflicts(pa: Profile, pb: Profile) -> tuple[bool, bool]:
+    """(places, dates): both articles name places (cities, regions) and share none; both give dates and none agree."""
+    places_a, places_b = pa.entity_ids["places"], pb.entity_ids["places"]
+    places = bool(places_a and places_b and not places_a & places_b)
+    dates = bool(pa.dates and pb.dates and not any(_dates_compatible(x, y) for x in pa.dates for y in pb.dates))
+    return places, dates
+
+
 def _plain_jaccard(a: frozenset[str], b: frozenset[str]) -> float | None:
     if not a and not b:
         return None
@@ -373,4 +382,13 @@ def pair_features(
         "subjectivity_gap": _gap(pa.subjectivity, pb.subjectivity),
         "polarity_mean": None if pa.polarity is None or pb.polarity is None else (pa.polarity + pb.polarity) / 2,
         "same_language": 1.0 if a.analysis.language == b.analysis.language else 0.0,
+        "pair_cosine": pair_cosine(a, b),
     }
+
+
+def pair_cosine(a: Analysed, b: Analysed) -> float | None:
+    """Cosine of the two articles' pair vectors (the encoder fine-tuned on same-event ratings), when both have one."""
+    va, vb = a.analysis.pair_vector, b.analysis.pair_vector
+    if va is None or vb is None or va.shape != vb.shape:
+        return None
+    return float(va @ vb)

@@ -13,7 +13,7 @@ import numpy as np
 
 from marsad.compare.align import align, similarity_matrix
 from marsad.compare.evidence import build_evidence
-from marsad.compare.features import Profile, pair_features, profile
+from marsad.compare.features import Profile, conflicts, pair_features, profile
 from marsad.compare.model import JudgeModel, feature_matrix, model_for_dim
 from marsad.models import Analysed, Comparison
 
@@ -77,3 +77,7 @@ class PairScorer:
         if not pairs:
             return np.zeros((0, len(self.model.dimensions)))
         return self.model.predict(feature_matrix([self.features(a, b) for a, b in pairs], self.model.features))
+
+    def conflicts(self, a: Analysed, b: Analysed) -> tuple[bool, bool]:
+        """(places, dates) in conflict: see :func:`marsad.compare.features.conflicts`."""
+        return conflicts(self._profile(a), self._profile(b))

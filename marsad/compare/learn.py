@@ -15,7 +15,7 @@ import numpy as np
 
 from marsad.analyse import Analyser
 from marsad.compare.align import similarity_matrix
-from marsad.compare.features import FEATURES, FeatureStatistics, Profile, pair_features, profile
+from marsad.compare.features import FEATURES, FeatureStatistics, Profile, pair_cosine, pair_features, profile
 from marsad.compare.model import FORMAT, feature_matrix
 from marsad.compare.ratings import Rating
 from marsad.models import Analysed, Article, Dimension
@@ -78,7 +78,7 @@ def _analysis_code_digest() -> bytes:
     digest = hashlib.sha1()
     for folder in ("analyse", "encoders"):
         for path in sorted((package / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".json", ".txt", ".tsv", ".gz"):
+            if path.is_file() and path.suffix in (".py", ".json", ".txt", ".tsv", ".gz", ".onnx"):
                 digest.update(path.name.encode() + path.read_bytes())
     return digest.digest()
 
@@ -179,7 +179,11 @@ def feature_statistics(pairs: list[tuple[Analysed, Analysed]], ratings: list[Rat
     )
 
 
-def features_of(pairs: list[tuple[Analysed, Analysed]], statistics: FeatureStatistics) -> np.ndarray:
+# The trees' features: all but the pair encoder's cosine, which only the blend reads (see model.py).
+TREE_FEATURES = tuple(name for name in FEATURES if name != "pair_cosine")
+
+
+def features_of(pairs: list[tuple[Analysed, Analysed]], statistics: FeatureStatistics, names: tuple[str, ...] = TREE_FEATURES) -> np.ndarray:
     profiles: dict[int, Profile] = {}
 
     def profile_of(doc: Analysed) -> Profile:
@@ -191,7 +195,13 @@ def features_of(pairs: list[tuple[Analysed, Analysed]], statistics: FeatureStati
     for a, b in pairs:
         matrix = similarity_matrix(a.analysis.sentence_vectors, b.analysis.sentence_vectors)
         rows.append(pair_features(a, b, matrix, statistics, (profile_of(a), profile_of(b))))
-    return feature_matrix(rows)
+    return feature_matrix(rows, names)
+
+
+def pair_cosines(pairs: list[tuple[Analysed, Analysed]]) -> np.ndarray:
+    """The pair encoder's cosine of each pair (NaN where an article has no pair vector)."""
+    values = [pair_cosine(a, b) for a, b in pairs]
+    return np.array([np.nan if value is None else value for value in values])
 
 
 # -- the regressors ------------------------------------------------------------------------------
@@ -238,7 +248,7 @@ def export_model(models: list, statistics: FeatureStatistics, encoder_name: str,
         "format": FORMAT,
         "encoder": encoder_name,
         "provenance": provenance,
-        "features": list(FEATURES),
+        "features": list(TREE_FEATURES),
         "statistics": {
             "aligned_similarity": statistics.aligned_similarity,
             "rare_weight": statistics.rare_weight,
@@ -248,7 +258,7 @@ def export_model(models: list, statistics: FeatureStatistics, encoder_name: str,
         },
         "dimensions": {
             dimension.value: {
-                "baseline": _round(float(model.init_.predict(np.zeros((1, len(FEATURES))))[0])),
+                "baseline": _round(float(model.init_.predict(np.zeros((1, len(TREE_FEATURES))))[0])),
                 "learning_rate": model.learning_rate,
                 "trees": [export_tree(tree) for tree in model.estimators_[:, 0]],
             }
@@ -274,12 +284,49 @@ def cross_validate(ratings: list[Rating], pairs: list[tuple[Analysed, Analysed]]
     return predictions
 
 
-def fit_judge(ratings: list[Rating], pairs: list[tuple[Analysed, Analysed]], encoder, encoder_name: str, provenance: dict, train_augmented: bool = True) -> dict:
-    """The model file's content, fitted on every rating given (augmented ones when ``train_augmented``)."""
+def fit_blend(tree_scores: np.ndarray, cosines: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per dimension, least-squares ``(intercept, tree weight, cosine weight)`` of ``targets`` on the two signals."""
+    design = np.column_stack([np.ones(len(cosines)), np.zeros(len(cosines)), cosines])
+    weights = []
+    for column in range(targets.shape[1]):
+        design[:, 1] = tree_scores[:, column]
+        solution, *_ = np.linalg.lstsq(design, targets[:, column], rcond=None)
+        weights.append(solution)
+    return np.array(weights)
+
+
+def fit_judge(
+    ratings: list[Rating],
+    pairs: list[tuple[Analysed, Analysed]],
+    encoder,
+    encoder_name: str,
+    provenance: dict,
+    train_augmented: bool = True,
+    dev_fold: list[bool] | None = None,
+) -> dict:
+    """The model file's content, fitted on every rating given (augmented ones when ``train_augmented``).
+
+    With ``dev_fold`` (a flag per rating) and pair vectors on the articles, a blend of the trees'
+    score with the pair cosine is fitted on the dev fold's rated pairs, scored by trees fitted
+    without that fold: neither those trees nor the pair encoder saw them.
+    """
     keep = [i for i, rating in enumerate(ratings) if train_augmented or not rating.augmented]
-    ratings = [ratings[i] for i in keep]
-    pairs = [pairs[i] for i in keep]
-    statistics = feature_statistics(pairs, ratings, encoder)
-    targets = np.array([[rating.scores[d] for d in Dimension] for rating in ratings])
-    models = fit_dimensions(features_of(pairs, statistics), targets)
-    return export_model(models, statistics, encoder_name, {**provenance, "pairs": len(ratings), "boosting": {**BOOSTING, "random_state": SEED}})
+    targets_all = np.array([[rating.scores[d] for d in Dimension] for rating in ratings])
+    statistics = feature_statistics([pairs[i] for i in keep], [ratings[i] for i in keep], encoder)
+    models = fit_dimensions(features_of([pairs[i] for i in keep], statistics), targets_all[keep])
+    model = export_model(models, statistics, encoder_name, {**provenance, "pairs": len(keep), "boosting": {**BOOSTING, "random_state": SEED}})
+    if dev_fold is not None:
+        cosines = pair_cosines(pairs)
+        fit = [i for i in keep if not dev_fold[i]]
+        dev = [i for i in keep if dev_fold[i] and not ratings[i].augmented and not np.isnan(cosines[i])]
+        if dev:
+            fit_statistics = feature_statistics([pairs[i] for i in fit], [ratings[i] for i in fit], encoder)
+            fit_models = fit_dimensions(features_of([pairs[i] for i in fit], fit_statistics), targets_all[fit])
+            tree_scores = predict_dimensions(fit_models, features_of([pairs[i] for i in dev], fit_statistics))
+            weights = fit_blend(tree_scores, cosines[dev], targets_all[dev])
+            model["blend"] = {
+                "feature": "pair_cosine",
+                "fitted_on": f"{len(dev)} dev-fold pairs",
+                "weights": {d.value: [_round(float(w)) for w in row] for d, row in zip(Dimension, weights)},
+            }
+    return model

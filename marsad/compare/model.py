@@ -7,6 +7,13 @@ cosine 0.04 and the same event at 0.65; e5 at 0.92 and 0.985).
 
 All trees of all seven dimensions are flattened into one node table and walked together, one
 numpy step per tree level, so a batch of pairs is scored in a handful of array operations.
+
+A file may add a ``blend``: per dimension, ``intercept + tree × trees' score + pair × pair
+cosine``, where the pair cosine is that of the fine-tuned pair encoder
+(:mod:`marsad.encoders.news`). The trees never see that cosine (they are fitted on pairs the
+encoder was trained on, where it is too good); the three blend weights are fitted on the dev
+fold, which neither the encoder nor those trees saw. A pair without pair vectors gets the
+trees' score alone.
 """
 
 from __future__ import annotations
@@ -51,6 +58,8 @@ class JudgeModel:
     node_right: np.ndarray
     node_value: np.ndarray
     depth: int
+    blend: np.ndarray | None = None  # (n_dimensions, 3): intercept, weight of the trees' score, weight of the pair cosine
+    blend_feature: str = "pair_cosine"
 
     def __post_init__(self) -> None:
         # One-hot (n_trees, n_dimensions): summing leaf values per dimension is one matrix product.
@@ -74,6 +83,9 @@ class JudgeModel:
         tree_dimension, tree_root = [], []
         feature, threshold, left, right, value = [], [], [], [], []
         depth = 0
+        blend = data.get("blend")
+        if blend is not None:
+            features = (*features, blend["feature"])
         for position, (name, model) in enumerate(data["dimensions"].items()):
             dimensions.append(Dimension(name))
             baselines.append(model["baseline"])
@@ -105,6 +117,8 @@ class JudgeModel:
             node_right=np.array(right, dtype=np.intp),
             node_value=np.array(value, dtype=np.float64),
             depth=depth,
+            blend=np.array([blend["weights"][d.value] for d in dimensions], dtype=np.float64) if blend is not None else None,
+            blend_feature=blend["feature"] if blend is not None else "pair_cosine",
         )
 
     def predict(self, features: np.ndarray) -> np.ndarray:
@@ -116,7 +130,12 @@ class JudgeModel:
             goes_left = features[rows, self.node_feature[node]] <= self.node_threshold[node]
             node = np.where(goes_left, self.node_left[node], self.node_right[node])
         sums = self.node_value[node] @ self._tree_to_dimension  # (n_pairs, n_trees) @ (n_trees, n_dimensions)
-        return np.clip(self.baselines + self.learning_rates * sums, 1.0, 4.0)
+        scores = np.clip(self.baselines + self.learning_rates * sums, 1.0, 4.0)
+        if self.blend is None:
+            return scores
+        cosine = features[:, -1:]  # the blend feature is the last column (from_dict appends it)
+        blended = self.blend[:, 0] + self.blend[:, 1] * scores + self.blend[:, 2] * cosine
+        return np.where(cosine == MISSING, scores, np.clip(blended, 1.0, 4.0))
 
     def score(self, features: dict[str, float | None]) -> dict[Dimension, float]:
         row = self.predict(feature_matrix([features], self.features))[0]

@@ -114,3 +114,61 @@ def folds(ratings: list[Rating], k: int = 5) -> list[int]:
             fold_of[row] = target
         sizes[target] += sum(not ratings[row].augmented for row in rows)
     return fold_of
+
+
+TEST_SHARE = 0.2
+
+
+def frozen_test(ratings: list[Rating], share: float = TEST_SHARE) -> list[bool]:
+    """Which ratings belong to the frozen test split: about ``share`` of every language pair's rated pairs.
+
+    Whole components of the article graph go to the test side (no article on both sides, a
+    translated copy with its original), in an order fixed by a hash of each component's first
+    article id, never by scores or by any system's output: a component is taken while its
+    language pairs are short of their quota. Augmented rows ride with their component and are
+    never scored. Nothing may be tuned on these rows; they are reported apart from cross-validation.
+    """
+    import hashlib
+
+    groups = article_groups(ratings)
+    members: dict[int, list[int]] = {}
+    for index, group in enumerate(groups):
+        members.setdefault(group, []).append(index)
+
+    def key(rows: list[int]) -> str:
+        first = min(article for row in rows for article in ratings[row].article_ids)
+        return hashlib.sha256(first.encode()).hexdigest()
+
+    def language_pair(rating: Rating) -> tuple[str, str]:
+        return (rating.language_a, rating.language_b)
+
+    totals: dict[tuple[str, str], int] = {}
+    for rating in ratings:
+        if not rating.augmented:
+            totals[language_pair(rating)] = totals.get(language_pair(rating), 0) + 1
+    quota = {pair: max(1, round(share * count)) for pair, count in totals.items()}
+    taken = dict.fromkeys(totals, 0)
+    test = [False] * len(ratings)
+    for rows in sorted(members.values(), key=key):
+        scored = [language_pair(ratings[row]) for row in rows if not ratings[row].augmented]
+        if scored and all(taken[pair] < quota[pair] for pair in scored):
+            for row in rows:
+                test[row] = True
+            for pair in scored:
+                taken[pair] += 1
+    return test
+
+
+def roles(ratings: list[Rating], held_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """What each rating is for: ``"test"`` (the frozen split), ``"held_out"`` (shares an article
+    with ``held_out``, the repository's test pairs), ``"dev"`` (fold 0 of the five over the rest:
+    picks the pair encoder's epoch, fits the judge's blend) or ``"train"``.
+
+    ``scripts/train_pair_encoder.py``, ``scripts/train_judge.py`` and ``bench/pairs.py`` all split this way.
+    """
+    test = frozen_test(ratings)
+    role = ["test" if flag else "held_out" if held_out.intersection(r.article_ids) else "" for r, flag in zip(ratings, test)]
+    rest = [i for i, value in enumerate(role) if not value]
+    for index, fold in zip(rest, folds([ratings[i] for i in rest])):
+        role[index] = "dev" if fold == 0 else "train"
+    return role

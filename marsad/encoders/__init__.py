@@ -32,4 +32,22 @@ def load_encoder(name: str, threads: int | None = None) -> Encoder:
     raise ConfigError(f"unknown encoder {name!r} (choose use, e5 or hashing)")
 
 
-__all__ = ["Encoder", "load_encoder"]
+def load_pair_encoder(name: str | None) -> Encoder | None:
+    """The article-level pair encoder called ``name`` (``"e5-pair"``, ``"hashing"``), or None for None.
+
+    ``e5-pair`` is loaded once per process (its layers take about 100 MB once dequantized).
+    """
+    if name is None:
+        return None
+    if name == "e5-pair":
+        from marsad.encoders.news import bundled_pair_encoder
+
+        return bundled_pair_encoder()
+    if name == "hashing":
+        from marsad.encoders.hashing import HashingEncoder
+
+        return HashingEncoder()
+    raise ConfigError(f"unknown pair encoder {name!r} (choose e5-pair, hashing or none)")
+
+
+__all__ = ["Encoder", "load_encoder", "load_pair_encoder"]

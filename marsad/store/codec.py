@@ -6,7 +6,8 @@ Layout (little-endian)::
 
 The header holds language, sentences, entities, dates and quantities as compact lists; the
 vectors follow as one float32 array: sentence vectors (n × dim), then the document vector, then
-the title vector when there is one. JSON keeps the format readable from any language (a
+the title vector when there is one, then the pair vector (``pair_dim`` wide, its own encoder's
+width) when the article has one; analyses written before pair vectors read back without one. JSON keeps the format readable from any language (a
 PostgreSQL backend can store the same bytes); float32 keeps the vectors exactly as encoded.
 """
 
@@ -38,6 +39,7 @@ def encode_analysis(analysis: Analysis) -> bytes:
         "language": analysis.language,
         "dim": dim,
         "title_vector": analysis.title_vector is not None,
+        "pair_dim": 0 if analysis.pair_vector is None else int(analysis.pair_vector.shape[0]),
         "sentences": [[s.text, *_span(s.span)] for s in analysis.sentences],
         "entities": [[e.id, e.kind.value, e.label, e.text, *_span(e.span), e.sentence] for e in analysis.entities],
         "dates": [[d.value, d.text, *_span(d.span), d.sentence] for d in analysis.dates],
@@ -47,7 +49,10 @@ def encode_analysis(analysis: Analysis) -> bytes:
     parts = [sentence_vectors.reshape(-1, dim), np.asarray(analysis.document_vector, np.float32).reshape(1, dim)]
     if analysis.title_vector is not None:
         parts.append(np.asarray(analysis.title_vector, np.float32).reshape(1, dim))
-    return MAGIC + _LENGTH.pack(len(raw)) + raw + np.concatenate(parts).astype("<f4").tobytes()
+    body = np.concatenate(parts).astype("<f4").tobytes()
+    if analysis.pair_vector is not None:
+        body += np.asarray(analysis.pair_vector, dtype="<f4").tobytes()
+    return MAGIC + _LENGTH.pack(len(raw)) + raw + body
 
 
 def decode_analysis(data: bytes) -> Analysis:
@@ -63,11 +68,15 @@ def decode_analysis(data: bytes) -> Analysis:
     header = json.loads(data[start : start + length])
     dim = header["dim"]
     # astype copies into an aligned native array (the header's length leaves the offset unaligned).
-    vectors = np.frombuffer(data, dtype="<f4", offset=start + length).astype(np.float32).reshape(-1, dim)
+    floats = np.frombuffer(data, dtype="<f4", offset=start + length).astype(np.float32)
+    pair_dim = header.get("pair_dim", 0)
+    pair_vector = floats[len(floats) - pair_dim :] if pair_dim else None
+    vectors = floats[: len(floats) - pair_dim]
     n = len(header["sentences"])
     expected = n + 1 + (1 if header["title_vector"] else 0)
-    if vectors.shape[0] != expected:
-        raise StoreError(f"stored analysis is truncated ({vectors.shape[0]} vectors, expected {expected})")
+    if len(vectors) != expected * dim:
+        raise StoreError(f"stored analysis is truncated ({len(vectors) / dim:g} vectors, expected {expected})")
+    vectors = vectors.reshape(-1, dim)
     return Analysis(
         language=header["language"],
         sentences=tuple(Sentence(text, Span(unit, s, e)) for text, unit, s, e in header["sentences"]),
@@ -82,6 +91,7 @@ def decode_analysis(data: bytes) -> Analysis:
         sentence_vectors=vectors[:n],
         document_vector=vectors[n],
         title_vector=vectors[n + 1] if header["title_vector"] else None,
+        pair_vector=pair_vector,
     )
 
 

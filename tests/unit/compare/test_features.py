@@ -89,3 +89,21 @@ def test_tone_axes_read_polarity_off_the_vectors(engine):
     row = features(engine, positive, negative, replace(STATISTICS, tone_axes=axes.astype(np.float32)))
     assert row["polarity_gap"] > 0.5
     assert features(engine, positive, negative)["polarity_gap"] is None  # no axes, no tone evidence
+
+
+def test_conflicts_need_places_or_dates_on_both_sides(engine):
+    from marsad.compare.features import FeatureStatistics, conflicts, profile
+    from marsad.models import Article
+
+    def analysed(text: str):
+        return engine.analyser.analyse(Article(source="t", title=None, paragraphs=(text,), language="en", published="2023-06-05"))
+
+    statistics = FeatureStatistics(aligned_similarity=0.9)
+    chicago = profile(analysed("Three people were wounded in a shooting in Chicago on 3 June 2023."), statistics)
+    houston = profile(analysed("Two men were killed in a shooting in Houston on 4 June 2023."), statistics)
+    chicago_later = profile(analysed("A man was killed in a shooting in Chicago on 6 June 2023."), statistics)
+    nowhere = profile(analysed("Police said the investigation goes on."), statistics)
+    assert conflicts(chicago, houston) == (True, True)
+    assert conflicts(chicago, chicago_later) == (False, True)
+    assert conflicts(chicago, chicago) == (False, False)
+    assert conflicts(chicago, nowhere) == (False, False)  # no evidence is no conflict

@@ -54,15 +54,19 @@ def test_bundled_models_are_small_versioned_and_complete(dim):
     path = resources.files("marsad.compare").joinpath("data", MODEL_FILES[dim])
     data = json.loads(path.read_text(encoding="utf-8"))
     assert len(path.read_bytes()) < 1_500_000
-    assert data["format"] == FORMAT and data["features"] == list(FEATURES)
+    # The trees read every feature but the pair cosine, which only the blend reads.
+    assert data["format"] == FORMAT and data["features"] == [name for name in FEATURES if name != "pair_cosine"]
     assert list(data["dimensions"]) == [d.value for d in Dimension]
     assert data["provenance"]["script"] == "scripts/train_judge.py" and data["provenance"]["pairs"] > 1000
+    if dim != 384:  # the e5 file predates the pair encoder
+        assert data["blend"]["feature"] == "pair_cosine" and list(data["blend"]["weights"]) == [d.value for d in Dimension]
+        assert "frozen test split" in data["provenance"]["held_out"]
     model = model_for_dim(dim)
     rng = np.random.default_rng(0)
-    rows = rng.uniform(-0.2, 1.0, size=(50, len(FEATURES)))
+    rows = rng.uniform(-0.2, 1.0, size=(50, len(model.features)))
     batch = model.predict(rows)
     assert batch.shape == (50, 7) and (batch >= 1.0).all() and (batch <= 4.0).all()
-    single = model.score(dict(zip(FEATURES, rows[3].tolist())))
+    single = model.score(dict(zip(model.features, rows[3].tolist())))
     assert [single[d] for d in Dimension] == pytest.approx(batch[3].tolist())
 
 
@@ -86,3 +90,54 @@ def test_folds_keep_each_article_on_one_side():
     for rating, fold in zip(ratings, fold_of):
         for article in rating.article_ids:
             assert seen.setdefault(article, fold) == fold
+
+
+def test_blend_reads_the_pair_cosine_and_falls_back_to_the_trees_without_it():
+    data = tiny_model()
+    data["features"] = [name for name in FEATURES if name != "pair_cosine"]
+    # Overall = 4 - 3 × pair cosine, ignoring the trees; the other dimensions keep the trees' score.
+    weights = {d.value: ([4.0, 0.0, -3.0] if d is Dimension.OVERALL else [0.0, 1.0, 0.0]) for d in Dimension}
+    data["blend"] = {"feature": "pair_cosine", "weights": weights}
+    model = JudgeModel.from_dict(data)
+    assert model.features[-1] == "pair_cosine"
+    rows = feature_matrix([{"document_cosine": 0.1, "pair_cosine": 0.9}, {"document_cosine": 0.1, "pair_cosine": None},
+                           {"document_cosine": 0.9, "pair_cosine": -1.0}], model.features)
+    scores = model.predict(rows)
+    assert scores[:, 0].tolist() == pytest.approx([1.3, 3.5, 4.0])  # blended; the trees alone; clipped at 4
+    assert scores[0, 1] == 2.5
+
+
+def _language_rating(pair_id: str, languages: str, augmented: bool = False) -> Rating:
+    a, b = languages.split("-")
+    return Rating(pair_id, a, b, "a", "b", {d: 2.0 for d in Dimension}, augmented)
+
+
+def test_frozen_test_split_takes_whole_components_of_every_language_pair():
+    from marsad.compare.ratings import frozen_test, roles
+
+    ratings = [_language_rating(f"{100 + i}_{200 + i}", "ar-ar") for i in range(10)]
+    ratings += [_language_rating(f"{300 + i}_{400 + i}", "de-en") for i in range(10)]
+    ratings += [_language_rating("300_999", "de-en"), _language_rating("300it_999it", "it-it", augmented=True)]
+    test = frozen_test(ratings)
+    assert test == frozen_test(list(ratings))  # fixed, not drawn
+    for languages in ("ar-ar", "de-en"):
+        assert 1 <= sum(flag for r, flag in zip(ratings, test) if f"{r.language_a}-{r.language_b}" == languages) <= 4
+    # An article's pairs are all on one side (300 is in three pairs, one augmented).
+    sides = {flag for r, flag in zip(ratings, test) if "300" in r.article_ids}
+    assert len(sides) == 1
+    role = roles(ratings, held_out={"105"})
+    assert role.count("test") == sum(test)
+    assert all(value in ("test", "held_out") for r, value in zip(ratings, role) if "105" in r.article_ids)
+    assert {"train", "dev"} <= set(role)
+
+
+def test_fit_blend_recovers_the_weights_of_a_linear_mix():
+    from marsad.compare.learn import fit_blend
+
+    rng = np.random.default_rng(1)
+    trees = rng.uniform(1, 4, size=(200, 7))
+    cosines = rng.uniform(0.7, 1.0, size=200)
+    targets = 5.0 + 0.3 * trees - 4.0 * cosines[:, None]
+    weights = fit_blend(trees, cosines, targets)
+    assert weights.shape == (7, 3)
+    assert weights[0] == pytest.approx([5.0, 0.3, -4.0], abs=1e-6)

@@ -258,3 +258,16 @@ def test_a_writing_store_reads_every_hot_btree_into_its_cache(tmp_path):
             walked.append(index)
     assert len(set(walked)) == len(walked) == len(_HOT_BTREES)
     store.close()
+
+
+def test_codec_keeps_the_pair_vector_and_reads_analyses_written_before_it(engine, sample_articles):
+    from dataclasses import replace
+
+    analysed = engine.analyser.analyse(sample_articles[0])
+    assert analysed.analysis.pair_vector is not None  # the hashing stand-in gives one
+    back = decode_analysis(encode_analysis(analysed.analysis))
+    assert np.array_equal(back.pair_vector, analysed.analysis.pair_vector)
+    assert np.array_equal(back.document_vector, analysed.analysis.document_vector)
+    without = decode_analysis(encode_analysis(replace(analysed.analysis, pair_vector=None)))
+    assert without.pair_vector is None
+    assert np.array_equal(without.sentence_vectors, analysed.analysis.sentence_vectors)
