@@ -67,7 +67,7 @@ def real_articles(engine: Engine, data: Path) -> list[Analysed]:
     """The analysed articles whose sentences the generator recombines: WikiRef220 and the SemEval-2022 texts."""
     pool = analysed_cached(engine, [a for _, a in load_wikiref(engine, data / "clustering" / "wikiref220")], "wikiref220")
     for name in ("hfl_texts_a", "hfl_texts_b"):
-        pool += analysed_cached(engine, load_semeval(data / "semeval2022" / f"{name}.csv")[0], name)
+        pool += analysed_cached(engine, load_semeval([data / "semeval2022" / f"{name}.csv"])[0], name)
     return pool
 
 

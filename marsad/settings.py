@@ -20,7 +20,7 @@ class Settings:
             (a tiny deterministic stand-in for unit tests; no meaning, only shared words).
         pair_encoder: the article-level encoder fine-tuned on same-event ratings, whose vectors the
             pair judge and the stories read (:mod:`marsad.encoders.news`): ``"e5-pair"`` (about
-            35 ms an article on one core), ``"hashing"`` (the unit tests' stand-in), ``"none"``
+            30 ms an article on one core), ``"hashing"`` (the unit tests' stand-in), ``"none"``
             (without it: faster, for bulk backfills, and the judge falls back to its other
             features) or ``"auto"`` (the default: ``hashing`` with the hashing encoder,
             ``e5-pair`` otherwise).

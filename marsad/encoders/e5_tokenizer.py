@@ -9,6 +9,7 @@ pieces, with an unknown piece for a character no piece covers. Ties break as in 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from marsad.encoders.e5_bin import Tokenizer
 
 META = "\u2581"
 _SPACES = re.compile(" {2,}")
+_WORDS = re.compile(f"{META}?[^{META}]+|{META}")
 
 
 class E5Tokenizer:
@@ -27,6 +29,7 @@ class E5Tokenizer:
         self._longest = max(len(piece) for piece in self._ids)
         self._normalisation = table.normalisation
         self._translation = str.maketrans(table.normalisation)
+        self._word_ids = lru_cache(maxsize=200_000)(self._viterbi)
 
     def normalise(self, text: str) -> str:
         text = _SPACES.sub(" ", text.translate(self._translation))
@@ -35,8 +38,21 @@ class E5Tokenizer:
         return text.replace(" ", META)
 
     def content_ids(self, text: str, limit: int | None = None) -> list[int]:
-        """The text's piece ids, without ``<s>``/``</s>``; the first ``limit`` of them when given."""
-        chars = self.normalise(text)
+        """The text's piece ids, without ``<s>``/``</s>``; the first ``limit`` of them when given.
+
+        No piece has ``▁`` anywhere but at its start, so every piece boundary falls before each
+        ``▁``: the best split of the text is the best split of each word (``▁`` and what follows
+        it) in turn. Words are split once (cached: news words recur) and only until ``limit``
+        pieces are out.
+        """
+        out: list[int] = []
+        for word in _WORDS.findall(self.normalise(text)):
+            out.extend(self._word_ids(word))
+            if limit is not None and len(out) >= limit:
+                return out[:limit]
+        return out
+
+    def _viterbi(self, chars: str) -> tuple[int, ...]:
         n = len(chars)
         ids, scores, longest = self._ids, self._scores, self._longest
         best = [-1e30] * (n + 1)
@@ -63,7 +79,7 @@ class E5Tokenizer:
             out.append(self.unk if piece[at] < 0 else piece[at])
             at = start[at]
         out.reverse()
-        return out[:limit] if limit is not None else out
+        return tuple(out)
 
     def encode(self, text: str, max_tokens: int) -> list[int]:
         """``<s>`` + at most ``max_tokens - 2`` content ids + ``</s>``."""
