@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from marsad.compare.learn import pearson
 from marsad.compare.ratings import read_ratings, roles
 from marsad.encoders.bert import LAYER_TENSORS, MATRICES
 from marsad.encoders.e5_bin import bundled_file
@@ -46,25 +47,8 @@ from marsad.encoders.news import DEFAULT_FILE, PREFIX, PairEncoder, metadata_pat
 from marsad.models import Dimension
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "semeval2022"
-RATING_FILES = ("hfl_texts_a.csv", "hfl_texts_b.csv")
-HELD_OUT = ROOT / "tests" / "data" / "semeval" / "pairs.jsonl"
-
-
-def held_out_articles(path: Path = HELD_OUT) -> set[str]:
-    ids: set[str] = set()
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                ids.update(str(json.loads(line)["id"]).split("_"))
-    return ids
-
-
-def pearson(x, y) -> float:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if len(x) < 3 or x.std() == 0 or y.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(x, y)[0, 1])
+sys.path.insert(0, str(ROOT / "scripts"))
+from train_judge import DATA, RATING_FILES, held_out_articles  # noqa: E402  (one definition of the data and held-out pairs)
 
 
 def build_model(torch, layers: int):

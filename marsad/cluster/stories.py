@@ -430,7 +430,8 @@ class StoryClusterer:
 
         Judged: the best ``verify_candidates`` stories scoring from ``join − judge_lift`` (a
         verdict could lift them to ``join``) up to ``sure`` (above it, even the worst verdict, 4,
-        leaves them at ``join`` or more, so the judge is not asked). A story none of whose members
+        leaves them at ``join`` or more, so the judge is not asked; the conflict settings can push
+        a verdict past 4, but only for stories it is asked about). A story none of whose members
         can be read keeps its score.
         """
         settings = self.settings

@@ -59,7 +59,6 @@ class JudgeModel:
     node_value: np.ndarray
     depth: int
     blend: np.ndarray | None = None  # (n_dimensions, 3): intercept, weight of the trees' score, weight of the pair cosine
-    blend_feature: str = "pair_cosine"
 
     def __post_init__(self) -> None:
         # One-hot (n_trees, n_dimensions): summing leaf values per dimension is one matrix product.
@@ -118,7 +117,6 @@ class JudgeModel:
             node_value=np.array(value, dtype=np.float64),
             depth=depth,
             blend=np.array([blend["weights"][d.value] for d in dimensions], dtype=np.float64) if blend is not None else None,
-            blend_feature=blend["feature"] if blend is not None else "pair_cosine",
         )
 
     def predict(self, features: np.ndarray) -> np.ndarray:

