@@ -29,7 +29,7 @@ from scale import Generator, real_articles  # noqa: E402
 
 from marsad.engine import Engine  # noqa: E402
 from marsad.models import RawPage  # noqa: E402
-from marsad.settings import Settings  # noqa: E402
+from marsad.settings import PAIR_ENCODERS, Settings  # noqa: E402
 from marsad.store import open_store  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--encoder", default="use")
-    parser.add_argument("--pair-encoder", default="auto", choices=["auto", "e5-pair", "hashing", "none"])
+    parser.add_argument("--pair-encoder", default="auto", choices=PAIR_ENCODERS)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
 

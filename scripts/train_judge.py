@@ -29,7 +29,7 @@ from marsad.analyse.language import LanguageIdentifier  # noqa: E402
 from marsad.compare import learn  # noqa: E402
 from marsad.compare.ratings import read_ratings, roles  # noqa: E402
 from marsad.encoders import load_encoder, load_pair_encoder  # noqa: E402
-from marsad.settings import Settings  # noqa: E402
+from marsad.settings import PAIR_ENCODERS, Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "semeval2022"
@@ -71,8 +71,7 @@ def load_pairs(data: Path, encoder_name: str, cache: Path | None, pair_encoder: 
     texts = len({learn.text_key(t, l) for r in ratings for t, l in ((r.text_a, r.language_a), (r.text_b, r.language_b))})
     advance, close = progress_bar(texts, f"analysing {texts} texts with {encoder_name}")
     try:
-        name = encoder.name + (f"+{pair.name}" if pair is not None else "")
-        analysed = learn.analyse_ratings(ratings, analyser, name, cache=cache, progress=advance)
+        analysed = learn.analyse_ratings(ratings, analyser, analyser.models, cache=cache, progress=advance)
     finally:
         close()
     return ratings, [learn.rating_pair(rating, analysed) for rating in ratings], encoder
@@ -95,7 +94,7 @@ def model_bytes(data: Path, encoder_name: str, cache: Path | None, pair_encoder:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", default="use", choices=["use", "e5", "hashing"])
-    parser.add_argument("--pair-encoder", default="auto", choices=["auto", "e5-pair", "hashing", "none"])
+    parser.add_argument("--pair-encoder", default="auto", choices=PAIR_ENCODERS)
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the SemEval-2022 Task 8 rating files")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "marsad", help="where analyses are kept between runs ('' for none)")
     parser.add_argument("--out", type=Path, help="model file (default: the package's file for the encoder)")

@@ -38,6 +38,11 @@ class Analyser:
         self.languages = languages
         self.entities = EntityFinder(gazetteer)
 
+    @property
+    def models(self) -> str:
+        """The encoders' names, ``+``-joined: analyses are comparable only when these match."""
+        return self.encoder.name + (f"+{self.pair_encoder.name}" if self.pair_encoder is not None else "")
+
     def analyse(self, article: Article) -> Analysed:
         return self.analyse_many([article])[0]
 

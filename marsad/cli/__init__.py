@@ -12,11 +12,12 @@ from pathlib import Path
 
 import click
 
+from marsad.cli._options import pair_encoder_option
 from marsad.cli._output import print_json_line, render_article, render_comparison, stderr_console, stdout_console
 from marsad.engine import Engine
 from marsad.errors import InputError, MarsadError
 from marsad.models import Article
-from marsad.settings import ENCODERS, PAIR_ENCODERS, Settings
+from marsad.settings import ENCODERS, Settings
 
 encoder_option = click.option(
     "--encoder",
@@ -24,15 +25,6 @@ encoder_option = click.option(
     default="use",
     show_default=True,
     help="Sentence encoder: use (Universal Sentence Encoder multilingual v3, fast), e5 (multilingual-e5-small, slower) or hashing (a test stand-in).",
-)
-
-
-pair_encoder_option = click.option(
-    "--pair-encoder",
-    type=click.Choice(PAIR_ENCODERS),
-    default="auto",
-    show_default=True,
-    help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).",
 )
 
 

@@ -27,10 +27,11 @@ from pathlib import Path
 
 import click
 
+from marsad.cli._options import pair_encoder_option
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.errors import InputError, MalformedInput, MarsadError
 from marsad.models import Analysed, Article
-from marsad.settings import ENCODERS, PAIR_ENCODERS, Settings
+from marsad.settings import ENCODERS, Settings
 
 BATCH_PAIRS = 128  # pairs scored together: enough to batch the encoder, small enough to stream
 REMEMBERED_ARTICLES = 20_000  # analysed articles kept for later pairs (most recent first)
@@ -202,8 +203,7 @@ class BatchScorer:
     show_default=True,
     help="Sentence encoder: use (fast, the default), e5 (slower) or hashing (a test stand-in).",
 )
-@click.option("--pair-encoder", type=click.Choice(PAIR_ENCODERS), default="auto", show_default=True,
-              help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).")
+@pair_encoder_option
 def score_pairs(file: Path, as_json: bool, encoder: str, pair_encoder: str) -> None:
     """Score a batch of article pairs (JSON Lines or a SemEval CSV): one line {"id", "scores"} per pair."""
     try:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from marsad.cli._options import pair_encoder_option
 from marsad.errors import MarsadError
-from marsad.settings import ENCODERS, PAIR_ENCODERS, Settings
+from marsad.settings import ENCODERS, Settings
 
 
 #: Host names a browser uses for this machine; the only ones a loopback server answers.
@@ -29,8 +30,7 @@ def _loopback(host: str) -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; only this machine can connect to the default.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--encoder", type=click.Choice(ENCODERS), default="use", show_default=True, help="Sentence encoder; must be the one the store was built with.")
-@click.option("--pair-encoder", type=click.Choice(PAIR_ENCODERS), default="auto", show_default=True,
-              help="Pair encoder for articles posted to the API (auto: e5-pair; none: without it).")
+@pair_encoder_option
 def serve(db: Path, host: str, port: int, encoder: str, pair_encoder: str) -> None:
     """Serve the stories of a store: a web page and a JSON API (its description at /docs).
 

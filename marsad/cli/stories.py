@@ -16,10 +16,11 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from marsad.clean.plain import article_from_fields
+from marsad.cli._options import pair_encoder_option
 from marsad.cli._output import _text, print_json_line, stderr_console, stdout_console
 from marsad.errors import InputError, MalformedInput, MarsadError
 from marsad.models import Article
-from marsad.settings import ENCODERS, PAIR_ENCODERS, Settings
+from marsad.settings import ENCODERS, Settings
 from marsad.store import DEFAULT_DB, StoryQuery
 
 db_option = click.option(
@@ -33,12 +34,6 @@ encoder_option = click.option(
 workers_option = click.option(
     "--workers", type=click.IntRange(0, 64), default=min(2, os.cpu_count() or 1), show_default=True,
     help="Processes that clean and analyse (0: do it in this process).",
-)
-
-
-pair_encoder_option = click.option(
-    "--pair-encoder", type=click.Choice(PAIR_ENCODERS), default="auto", show_default=True,
-    help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).",
 )
 
 

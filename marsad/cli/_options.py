@@ -1,0 +1,15 @@
+"""Options several ``marsad`` commands share."""
+
+from __future__ import annotations
+
+import click
+
+from marsad.settings import PAIR_ENCODERS
+
+pair_encoder_option = click.option(
+    "--pair-encoder",
+    type=click.Choice(PAIR_ENCODERS),
+    default="auto",
+    show_default=True,
+    help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).",
+)
