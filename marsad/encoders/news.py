@@ -97,7 +97,7 @@ class PairEncoder:
         for row, text in enumerate(texts):
             ids = self.token_ids(text)
             x = embed([ids], self._word_rows, self._position, self._token_type, self._norm, eps)[None]
-            out[row] = self._session.run(None, {"x": x, "mask": np.ones((1, len(ids)), dtype=bool)})[0][0]
+            out[row] = self._session.run(None, {"x": x})[0][0]  # no mask input: one text, no padding
         return out
 
 
