@@ -40,6 +40,7 @@ import numpy as np
 
 from marsad.clean.plain import article_from_fields
 from marsad.cluster import ClusterSettings, StoryClusterer
+from marsad.compare.learn import analysis_code_digest
 from marsad.compare.ratings import read_ratings, roles
 from marsad.engine import Engine
 from marsad.models import Analysed, Article
@@ -95,9 +96,9 @@ def load_semeval(paths: list[Path], is_place=lambda _: False) -> tuple[list[Arti
 
 
 def analysed_cached(engine: Engine, articles: list[Article], name: str) -> list[Analysed]:
-    key = hashlib.sha1("".join(a.id for a in articles).encode()).hexdigest()[:12]
-    # Keyed by the encoder's full name (model, version, tokenizer), not the setting: analyses made
-    # by an earlier version of the same encoder are not reused.
+    # Keyed by the articles, the analysis code and model files, and the encoders' full names (model,
+    # version, tokenizer), not the setting: analyses made by earlier code or models are not reused.
+    key = hashlib.sha1("".join(a.id for a in articles).encode() + analysis_code_digest()).hexdigest()[:12]
     encoder = re.sub(r"[^\w.@+-]", "_", engine.analyser.models)
     cache = Path(tempfile.gettempdir()) / "marsad-bench" / f"{name}-{encoder}-{key}.pkl"
     if cache.exists():

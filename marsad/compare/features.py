@@ -302,11 +302,23 @@ def _date_overlap(values_a: frozenset[str], values_b: frozenset[str]) -> float |
     return (matched_a + matched_b) / (len(values_a) + len(values_b))
 
 
+# Date values that can place an event: a day or a month (2023-06-03, 2023-06, --06-03, --06).
+# Bare years are mostly background ("since 2004"), and weekdays or relative dates left
+# unresolved (no publish date to anchor them) cannot be told apart: on WikiRef220, counting them
+# made 20 % of same-event pairs "conflict" on date and place (34 % of different-event pairs);
+# without them 5 % (17 %).
+_EVENT_DATE = regex.compile(r"(?:\d{4}|-)-\d{2}(?:-\d{2})?")
+
+
 def conflicts(pa: Profile, pb: Profile) -> tuple[bool, bool]:
-    """(places, dates): both articles name places (cities, regions) and share none; both give dates and none agree."""
+    """(places, dates): both articles name places (cities, regions) and share none; both give
+    dates naming a month or a day (resolved against the publish date where they were relative)
+    and none agree."""
     places_a, places_b = pa.entity_ids["places"], pb.entity_ids["places"]
     places = bool(places_a and places_b and not places_a & places_b)
-    dates = bool(pa.dates and pb.dates and not any(_dates_compatible(x, y) for x in pa.dates for y in pb.dates))
+    dates_a = [value for value in pa.dates if _EVENT_DATE.fullmatch(value)]
+    dates_b = [value for value in pb.dates if _EVENT_DATE.fullmatch(value)]
+    dates = bool(dates_a and dates_b and not any(_dates_compatible(x, y) for x in dates_a for y in dates_b))
     return places, dates
 
 

@@ -54,7 +54,7 @@ def analyse_ratings(
     cache_file = None
     if cache is not None:
         # Keyed by the texts and by the analysis code: a changed analyser must not reuse old results.
-        digest = hashlib.sha1("\n".join(keys).encode() + _analysis_code_digest()).hexdigest()[:12]
+        digest = hashlib.sha1("\n".join(keys).encode() + analysis_code_digest()).hexdigest()[:12]
         cache_file = Path(cache) / f"analyses-{encoder_name.replace('/', '_')}-{digest}.pickle"
         if cache_file.exists():
             with open(cache_file, "rb") as handle:
@@ -73,13 +73,15 @@ def analyse_ratings(
     return analysed
 
 
-def _analysis_code_digest() -> bytes:
+def analysis_code_digest() -> bytes:
+    """A digest of the code and model files an analysis depends on (every file of ``analyse/``
+    and ``encoders/``, whatever its kind), for keying caches of analyses."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha1()
     for folder in ("analyse", "encoders"):
         for path in sorted((package / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".json", ".txt", ".tsv", ".gz", ".onnx"):
-                digest.update(path.name.encode() + path.read_bytes())
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
     return digest.digest()
 
 

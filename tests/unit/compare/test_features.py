@@ -107,3 +107,19 @@ def test_conflicts_need_places_or_dates_on_both_sides(engine):
     assert conflicts(chicago, chicago_later) == (False, True)
     assert conflicts(chicago, chicago) == (False, False)
     assert conflicts(chicago, nowhere) == (False, False)  # no evidence is no conflict
+
+
+def test_only_dates_naming_a_month_or_a_day_can_conflict(engine):
+    from marsad.compare.features import FeatureStatistics, conflicts, profile
+    from marsad.models import Article
+
+    def analysed(text: str, published: str | None):
+        return profile(engine.analyser.analyse(Article(source="t", title=None, paragraphs=(text,), language="en", published=published)),
+                       FeatureStatistics(aligned_similarity=0.9))
+
+    # Background years and weekdays with no publish date to anchor them say nothing about the event's day.
+    assert conflicts(analysed("The law of 2004 was passed in Paris on Tuesday.", None),
+                     analysed("Rules from 1998 were changed in Berlin on Friday.", None)) == (True, False)
+    # Anchored by the publish date, "on Saturday" and "on Sunday" are two different days.
+    assert conflicts(analysed("A shooting in Chicago on Saturday wounded three.", "2023-06-03"),
+                     analysed("A shooting in Houston on Sunday killed two.", "2023-06-04")) == (True, True)
