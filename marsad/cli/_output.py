@@ -113,3 +113,61 @@ def render_comparison(console: Console, a: Article, b: Article, comparison: Comp
     for item in evidence["aligned"]:
         aligned.add_row(f"{item['similarity']:.2f}", _text(item["a"]), _text(item["b"]))
     console.print(aligned)
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, with an ellipsis when cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)) + "…" if width > 0 else ""
+
+
+def _outlets_text(outlets: tuple[str, ...] | list[str], width: int | None = None) -> str:
+    """"bbc.co.uk, reuters.com +2": as many outlets as fit, and how many more."""
+    names = list(outlets)
+    if not names:
+        return "—"
+    if width is None:
+        return ", ".join(names)
+    for shown in range(len(names), 1, -1):
+        text = ", ".join(names[:shown]) + (f" +{len(names) - shown}" if shown < len(names) else "")
+        if len(text) <= width:
+            return text
+    more = f" +{len(names) - 1}" if len(names) > 1 else ""
+    return _fit(names[0], width - len(more)) + more
+
+
+def story_date(summary) -> str:
+    """The story's publication date as listed: its last one, or "undated" (never the day it was stored)."""
+    return (summary.last_published or "")[:10] or "undated"
+
+
+def render_story_lines(console: Console, stories, total: int, piped: bool) -> None:
+    """One line per story: publication date, size, outlets, headline, id.
+
+    In a terminal the line fits its width (outlets and headline cut with …); piped, the columns
+    are tab-separated and whole, for ``cut``, ``grep`` or a spreadsheet.
+    """
+    if piped:
+        sys.stdout.write("published\tsize\toutlets\theadline\tid\n")
+        for s in stories:
+            headline = (s.headline or "").replace("\t", " ").replace("\n", " ")
+            sys.stdout.write(f"{story_date(s)}\t{s.size}\t{', '.join(s.outlets)}\t{headline}\t{s.id}\n")
+        return
+    width = console.width
+    outlets_width = max(12, min(30, width // 5))
+    # date(10) size(4) outlets id(17) and four 2-space gaps; the headline takes the rest.
+    headline_width = max(10, width - 10 - 4 - outlets_width - 17 - 8)
+    header = f"{'published':10}  {'size':>4}  {'outlets':{outlets_width}}  {'headline':{headline_width}}  id"
+    console.print(Text(_fit(header, width), style="dim"), soft_wrap=True)
+    for s in stories:
+        headline = _fit((s.headline or "(no headline)").replace("\n", " "), headline_width)
+        from rich.cells import cell_len
+
+        line = Text(f"{story_date(s):10}  {s.size:>4}  {_outlets_text(s.outlets, outlets_width):{outlets_width}}  ")
+        line.append(headline + " " * max(headline_width - cell_len(headline), 0), style="bold")
+        line.append(f"  {s.id}", style="dim")
+        console.print(line, soft_wrap=True, no_wrap=True, overflow="ellipsis")
+    console.print(Text(f"{len(stories)} of {total} stories", style="dim"))

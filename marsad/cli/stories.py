@@ -12,16 +12,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from marsad.clean.plain import article_from_fields
 from marsad.cli._options import pair_encoder_option
-from marsad.cli._output import _text, print_json_line, stderr_console, stdout_console
+from marsad.cli._output import (
+    _text,
+    print_json_line,
+    render_story_lines,
+    stderr_console,
+    stdout_console,
+)
 from marsad.errors import InputError, MalformedInput, MarsadError
 from marsad.models import Article
 from marsad.settings import ENCODERS, Settings
 from marsad.store import DEFAULT_DB, StoryQuery
+from marsad.store.base import STORY_SORTS
 
 db_option = click.option(
     "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
@@ -105,11 +118,27 @@ def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, b
 
 
 def stories(db: Path, as_json: bool, text: str | None, entity: str | None, language: str | None, outlet: str | None,
-            since: str | None, until: str | None, limit: int, offset: int) -> None:
-    """List stories, newest first: headline, size (independent articles), outlets, languages, time span."""
+            since: str | None, until: str | None, limit: int, offset: int, sort: str = "published", min_size: int = 1,
+            min_outlets: int = 1, undated: str = "include") -> None:
+    """List stories, newest publication first: one line each with the publication date, size
+    (independent articles), outlets and headline (tab-separated when piped).
+
+    Stories none of whose articles gives a publication date are listed as "undated", after
+    the dated ones; --since and --until leave them out.
+
+    \b
+    Examples:
+      marsad stories --db news.db
+      marsad stories --db news.db --min-outlets 3 --sort size
+      marsad stories --db news.db --since 2021-09-01 --language ar
+      marsad stories --db news.db --undated only
+      marsad stories --db news.db --json | jq .headline
+    """
+    dated = {"include": None, "exclude": True, "only": False}[undated]
     store = _open(db)
     try:
-        page = store.stories(StoryQuery(text, entity, language, outlet, since, until, limit=limit, offset=offset))
+        page = store.stories(StoryQuery(text, entity, language, outlet, _iso_date(since, "--since"), _iso_date(until, "--until"),
+                                        min_size=min_size, limit=limit, offset=offset, min_outlets=min_outlets, dated=dated, sort=sort))
     except MarsadError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -118,14 +147,18 @@ def stories(db: Path, as_json: bool, text: str | None, entity: str | None, langu
         for summary in page.items:
             print_json_line(summary.as_dict())
         return
-    table = Table(title=f"{page.total} stories", expand=True)
-    for name in ("id", "headline", "size", "outlets", "languages", "span"):
-        table.add_column(name, ratio=3 if name == "headline" else None, no_wrap=name == "id")
-    for s in page.items:
-        span = " → ".join(dict.fromkeys(filter(None, (s.first_published, s.last_published)))) or "—"
-        size = f"{s.size}" + (f" (+{s.articles - s.size} copies)" if s.articles > s.size else "")
-        table.add_row(s.id, _text(s.headline), size, ", ".join(s.outlets) or "—", ", ".join(s.languages), span)
-    stdout_console().print(table)
+    render_story_lines(stdout_console(), page.items, page.total, piped=not sys.stdout.isatty())
+
+
+def _iso_date(value: str | None, option: str) -> str | None:
+    """``value`` checked as an ISO date (2021-09-22, or 2021-09, 2021), else one clear error."""
+    if value is None:
+        return None
+    import re
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD (2021-09-22), YYYY-MM or YYYY", param_hint=option)
+    return value.strip()
 
 
 def story(story_id: str, db: Path, as_json: bool) -> None:
@@ -255,10 +288,16 @@ def register(cli: click.Group) -> None:
             click.option("--entity", help="A canonical entity id, e.g. country:US.")(
             click.option("--language", help="ISO 639-1 code of a member article.")(
             click.option("--outlet", help="An outlet some member comes from.")(
-            click.option("--since", help="ISO date: stories active on or after it.")(
-            click.option("--until", help="ISO date: stories begun on or before it.")(
-            click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)(
-            click.option("--offset", type=click.IntRange(0), default=0, show_default=True)(stories))))))))
+            click.option("--since", metavar="DATE", help="Stories with an article published on or after DATE (YYYY-MM-DD); undated stories are left out.")(
+            click.option("--until", metavar="DATE", help="Stories begun (first published) on or before DATE; undated stories are left out.")(
+            click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="Stories to list.")(
+            click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Stories to skip (the next page).")(
+            click.option("--sort", type=click.Choice(STORY_SORTS), default="published", show_default=True,
+                         help="Order: newest publication first (undated last), most independent articles, or most outlets.")(
+            click.option("--min-size", type=click.IntRange(1), default=1, show_default=True, help="Only stories with at least this many independent articles.")(
+            click.option("--min-outlets", type=click.IntRange(1), default=1, show_default=True, help="Only stories told by at least this many outlets.")(
+            click.option("--undated", type=click.Choice(["include", "exclude", "only"]), default="include", show_default=True,
+                         help="Stories with no publication date: listed after the dated ones, left out, or listed alone.")(stories))))))))))))
         ))
     )
     cli.command("story")(click.argument("story_id")(db_option(json_flag(story))))

@@ -213,12 +213,8 @@ def story_view(detail: StoryDetail, store: Store) -> StoryView:
     )
 
     refs = [(ref, copy) for member in detail.members for ref, copy in [(member.article, False), *((c, True) for c in member.copies)]][:MAX_TIMELINE_POINTS]
-    if any(ref.published for ref, _ in refs):
-        entries = [(ref.outlet or "unknown outlet", ref.published, ref, copy) for ref, copy in refs]
-    else:
-        # No article says when it was published: show when each was stored instead.
-        stored = {ref.id: store.article(ref.id) for ref, _ in refs}
-        entries = [(ref.outlet or "unknown outlet", stored[ref.id].added if stored[ref.id] else None, ref, copy) for ref, copy in refs]
+    # Publication dates only: an undated article is counted as undated, never drawn at the time it was stored.
+    entries = [(ref.outlet or "unknown outlet", ref.published, ref, copy) for ref, copy in refs]
     rest = detail.members[MAX_COLUMNS:]
     more = tuple(member.article for member in rest[:MAX_LISTED])
     return StoryView(detail, columns, more, len(rest) - len(more), tuple(conflicts), build_timeline(entries))

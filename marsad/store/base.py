@@ -208,9 +208,15 @@ class StoryQuery:
         entity: a canonical entity id some member names ("country:US").
         language: a member's language (ISO 639-1).
         outlet: a member's outlet ("reuters.com").
-        since, until: ISO dates; a story is kept when its time span overlaps [since, until].
+        since, until: ISO dates; a story is kept when its publication span overlaps [since, until].
+            A story none of whose articles gives a publication date is left out by either.
         min_size: keep stories with at least this many independent articles.
-        limit, offset: paging; stories come newest first (last published, then last updated).
+        min_outlets: keep stories told by at least this many outlets.
+        dated: True keeps only stories with a publication date, False only those without, None both.
+        sort: one of :data:`STORY_SORTS`: ``published`` (newest publication first; undated stories
+            last, never as new), ``size`` (most independent articles first) or ``outlets`` (most
+            outlets first); ties go newest first.
+        limit, offset: paging.
     """
 
     text: str | None = None
@@ -222,11 +228,25 @@ class StoryQuery:
     min_size: int = 1
     limit: int = 50
     offset: int = 0
+    min_outlets: int = 1
+    dated: bool | None = None
+    sort: str = "published"
+
+    def __post_init__(self) -> None:
+        if self.sort not in STORY_SORTS:
+            from marsad.errors import ConfigError
+
+            raise ConfigError(f"sort: unknown order {self.sort!r} (choose one of: {', '.join(STORY_SORTS)})")
+
+
+#: How stories can be ordered (``StoryQuery.sort``, ``marsad stories --sort``, ``/api/stories?sort=``).
+STORY_SORTS = ("published", "size", "outlets")
 
 
 @dataclass(frozen=True)
 class ArticleQuery:
-    """Which articles to list (newest first); same filters as :class:`StoryQuery`, per article."""
+    """Which articles to list (newest publication first, undated last); same filters as
+    :class:`StoryQuery`, per article (``since``/``until`` leave undated articles out)."""
 
     text: str | None = None
     entity: str | None = None

@@ -469,7 +469,7 @@ class SQLiteStore:
         if row:
             outlets = outlets | set(json.loads(row[0]))
             languages = languages | set(json.loads(row[1]))
-        recency = state.last_published or now[:10]
+        recency = state.last_published or ""  # undated: listed last, never as new (not the ingest day)
         self.db.execute(
             "INSERT OR REPLACE INTO stories (id, headline, headline_article, size, articles, first_published, last_published, updated, recency, outlets, languages, centroid)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -599,12 +599,19 @@ class SQLiteStore:
         if query.outlet:
             where.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
             params.append(query.outlet)
+        if query.min_outlets > 1:
+            where.append("json_array_length(s.outlets) >= ?")
+            params.append(query.min_outlets)
+        # Dates are publication dates only: an undated story (recency '') passes no date filter.
+        # ("s.last_published IS NOT NULL" also holds for a store a writer has not migrated yet.)
         if query.since:
-            where.append("s.recency >= ?")
+            where.append("s.recency >= ? AND s.last_published IS NOT NULL")
             params.append(query.since)
         if query.until:
-            where.append("coalesce(s.first_published, s.recency) <= ?")
+            where.append("s.first_published <= ?")
             params.append(query.until)
+        if query.dated is not None:
+            where.append("s.last_published IS NOT NULL" if query.dated else "s.last_published IS NULL")
         return " AND ".join(where), params
 
     def stories(self, query: StoryQuery = StoryQuery()) -> Page[StorySummary]:
@@ -613,7 +620,7 @@ class SQLiteStore:
             try:
                 total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {where}", params).fetchone()[0]
                 rows = self.db.execute(
-                    f"SELECT {_SUMMARY_COLUMNS} FROM stories s WHERE {where} ORDER BY s.recency DESC, s.updated DESC, s.id LIMIT ? OFFSET ?",
+                    f"SELECT {_SUMMARY_COLUMNS} FROM stories s WHERE {where} ORDER BY {_STORY_ORDER[query.sort]} LIMIT ? OFFSET ?",
                     (*params, query.limit, query.offset),
                 ).fetchall()
             except sqlite3.OperationalError as error:
@@ -880,6 +887,13 @@ class SQLiteStore:
         self.close()
 
 
+# Newest publication first: ``recency`` is the last publication date, '' for an undated story,
+# so undated stories come last (stories_recent serves the default order).
+_STORY_ORDER = {
+    "published": "s.recency DESC, s.updated DESC, s.id",
+    "size": "s.size DESC, s.recency DESC, s.id",
+    "outlets": "json_array_length(s.outlets) DESC, s.recency DESC, s.id",
+}
 _SUMMARY_COLUMNS = "s.id, s.headline, s.size, s.articles, s.outlets, s.languages, s.first_published, s.last_published, s.updated"
 _REF_COLUMNS = "id, title, outlet, url, language, published, story_id, copy_of, copy_kind"
 
