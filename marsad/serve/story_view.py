@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from marsad.errors import ModelError
+from marsad.cluster.membership import Membership, explain_members
 from marsad.compare.align import align, similarity_matrix
 from marsad.compare.evidence import build_evidence
 from marsad.compare.model import model_for_dim
+from marsad.errors import ModelError
 from marsad.models import Analysed, Evidence
 from marsad.serve.article_view import KIND_NAMES, ArticleView, article_view
 from marsad.serve.marks import UnitMarks
-from marsad.store.base import ArticleRef, StoryDetail, Store
+from marsad.store.base import ArticleRef, Store, StoryDetail
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Column:
     view: ArticleView
     only_here: tuple[Fact, ...]
     copy_count: int
+    joined: Membership | None = None  # why it is in the story
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class StoryView:
     unlisted: int  # members beyond those
     conflicts: tuple[Conflict, ...]
     timeline: Timeline | None
+    undated: int = 0  # members and copies without a publication date (not on the timeline)
 
 
 def _facts(doc: Analysed) -> dict[str, tuple[Fact, list[Any]]]:
@@ -207,8 +210,10 @@ def story_view(detail: StoryDetail, store: Store) -> StoryView:
                 for span in spans:
                     marks[index].fact(span, "only", f"only {names[index]} reports this {KIND_NAMES.get(fact.kind, fact.kind)}")
 
+    joined = explain_members(detail, store)
     columns = tuple(
-        Column(article_view(doc, marks[index], outlet=member.article.outlet, copies=member.copies), tuple(only_here[index]), len(member.copies))
+        Column(article_view(doc, marks[index], outlet=member.article.outlet, copies=member.copies), tuple(only_here[index]), len(member.copies),
+               joined.get(member.article.id))
         for index, (doc, member) in enumerate(zip(docs, members))
     )
 
@@ -217,5 +222,6 @@ def story_view(detail: StoryDetail, store: Store) -> StoryView:
     entries = [(ref.outlet or "unknown outlet", ref.published, ref, copy) for ref, copy in refs]
     rest = detail.members[MAX_COLUMNS:]
     more = tuple(member.article for member in rest[:MAX_LISTED])
-    return StoryView(detail, columns, more, len(rest) - len(more), tuple(conflicts), build_timeline(entries))
+    undated = sum(1 for _, when, _, _ in entries if not when)
+    return StoryView(detail, columns, more, len(rest) - len(more), tuple(conflicts), build_timeline(entries), undated)
 
