@@ -13,3 +13,9 @@ pair_encoder_option = click.option(
     show_default=True,
     help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).",
 )
+
+languages_option = click.option(
+    "--languages", metavar="CODES",
+    help="ISO 639-1 codes language identification chooses among, comma-separated (e.g. ar,en,fr); "
+         "by default every language the encoder covers. Text it is unsure of is 'und'.",
+)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -171,3 +173,60 @@ def render_story_lines(console: Console, stories, total: int, piped: bool) -> No
         line.append(f"  {s.id}", style="dim")
         console.print(line, soft_wrap=True, no_wrap=True, overflow="ellipsis")
     console.print(Text(f"{len(stories)} of {total} stories", style="dim"))
+
+
+def render_article_lines(console: Console, articles, total: int, piped: bool, footer: bool = True) -> None:
+    """One line per article: publication date (or "undated"), outlet, language, title, id."""
+    if piped:
+        sys.stdout.write("published\toutlet\tlanguage\ttitle\tid\n")
+        for a in articles:
+            title = (a.title or "").replace("\t", " ").replace("\n", " ")
+            sys.stdout.write(f"{(a.published or '')[:10] or 'undated'}\t{a.outlet or ''}\t{a.language or ''}\t{title}\t{a.id}\n")
+        return
+    from rich.cells import cell_len
+
+    width = console.width
+    outlet_width = max(10, min(24, width // 6))
+    title_width = max(10, width - 10 - outlet_width - 4 - 16 - 8)
+    console.print(Text(_fit(f"{'published':10}  {'outlet':{outlet_width}}  {'lang':4}  {'title':{title_width}}  id", width), style="dim"), soft_wrap=True)
+    for a in articles:
+        title = _fit((a.title or "(no title)").replace("\n", " "), title_width)
+        line = Text(f"{(a.published or '')[:10] or 'undated':10}  {_fit(a.outlet or '—', outlet_width):{outlet_width}}  {(a.language or '—'):4}  ")
+        line.append(title + " " * max(title_width - cell_len(title), 0), style="bold")
+        line.append(f"  {a.id}", style="dim")
+        console.print(line, soft_wrap=True, no_wrap=True, overflow="ellipsis")
+    if footer:
+        console.print(Text(f"{len(articles)} of {total} articles", style="dim"))
+
+
+def progress() -> Any:
+    """A progress bar on stderr (only in a terminal): done/total, rate per second, elapsed and ETA."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        console=stderr_console(), disable=not sys.stderr.isatty(), transient=True,
+    )
+
+
+def rate_text(task: Any) -> str:
+    """"12.3/s" once a rate is known."""
+    return f"{task.speed:.1f}/s" if task.speed else ""
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Callable[..., None]]:
+    """``with progress_bar("ingest", 300) as advance: advance(1)``, or ``advance(completed=n)``."""
+    with progress() as bar:
+        task_id = bar.add_task(description, total=total, rate="")
+
+        def advance(steps: int = 0, *, completed: int | None = None) -> None:
+            if completed is not None:
+                bar.update(task_id, completed=completed)
+            else:
+                bar.advance(task_id, steps)
+            task = bar.tasks[0]
+            bar.update(task_id, rate=rate_text(task))
+
+        yield advance

@@ -12,20 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from marsad.clean.plain import article_from_fields
-from marsad.cli._options import pair_encoder_option
+from marsad.cli._options import languages_option, pair_encoder_option
 from marsad.cli._output import (
     _text,
     print_json_line,
+    progress_bar,
+    render_article_lines,
     render_story_lines,
     stderr_console,
     stdout_console,
@@ -50,10 +44,17 @@ workers_option = click.option(
 )
 
 
-def _engine(encoder: str, pair_encoder: str = "auto"):
+def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None):
     from marsad.engine import Engine
 
-    return Engine(Settings(encoder=encoder, pair_encoder=pair_encoder))
+    try:
+        return Engine(Settings(encoder=encoder, pair_encoder=pair_encoder, languages=_language_codes(languages)))
+    except MarsadError as error:
+        raise click.BadParameter(str(error), param_hint="--languages") from None
+
+
+def _language_codes(languages: str | None) -> tuple[str, ...] | None:
+    return tuple(code for code in languages.split(",") if code.strip()) if languages else None
 
 
 def _open(db: Path, read_only: bool = True):
@@ -71,20 +72,28 @@ def _report_error(error: InputError) -> None:
     stderr_console().print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
 
 
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
-        TimeElapsedColumn(), console=stderr_console(), disable=not sys.stderr.isatty(), transient=True,
-    )
+def _page_count(paths: tuple[Path, ...]) -> int | None:
+    """How many pages ``paths`` hold, when that is cheap to know (plain files and folders of them);
+    None for stdin, globs and archives (WARC, JSON Lines), whose pages are counted as they come."""
+    count = 0
+    for path in paths:
+        if str(path) == "-" or not path.exists():
+            return None
+        files = [path] if path.is_file() else [item for item in path.rglob("*") if item.is_file() and not item.name.startswith(".")]
+        if any(item.suffix.lower() in (".warc", ".gz", ".jsonl", ".ndjson", ".json") for item in files):
+            return None
+        count += len(files)
+    return count
 
 
-def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, batch_size: int, workers: int, report: Path | None) -> None:
+def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, batch_size: int, workers: int, report: Path | None,
+           languages: str | None = None) -> None:
     """Clean, analyse, store and cluster pages (files, folders, globs, WARC, JSON Lines; - for stdin).
 
     Each batch is one transaction: an interrupted ingest keeps every batch it reported.
     Pages already stored (same content) are skipped.
     """
-    engine = _engine(encoder, pair_encoder)
+    engine = _engine(encoder, pair_encoder, languages)
     store = _open(db, read_only=False)
     report_file = open(report, "a", encoding="utf-8") if report else None
 
@@ -93,15 +102,18 @@ def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, b
             _report_error(error)
         if report_file:
             # Written only after the batch committed, and synced: what is listed here is stored.
+            sources = store.sources([assignment.article_id for assignment in progress.batch])
             for assignment in progress.batch:
-                report_file.write(json.dumps({"id": assignment.article_id, "story": assignment.story_id, "seen": assignment.seen}) + "\n")
+                report_file.write(json.dumps({"source": sources.get(assignment.article_id), "id": assignment.article_id,
+                                              "story": assignment.story_id, "seen": assignment.seen}, ensure_ascii=False) + "\n")
+            for error in progress.errors:
+                report_file.write(json.dumps({"source": error.source, "error": error.problem, "hint": error.hint}, ensure_ascii=False) + "\n")
             report_file.flush()
             os.fsync(report_file.fileno())
-        bar.update(task, completed=progress.stored + progress.seen)
+        advance(completed=progress.stored + progress.seen + progress.failed)
 
     try:
-        with _progress() as bar:
-            task = bar.add_task("ingest", total=None)
+        with progress_bar("ingest", _page_count(paths)) as advance:
             result = engine.ingest(paths, store, batch_size=batch_size, workers=workers, on_batch=on_batch)
     except MarsadError as error:
         raise click.ClickException(str(error)) from None
@@ -162,33 +174,46 @@ def _iso_date(value: str | None, option: str) -> str | None:
 
 
 def story(story_id: str, db: Path, as_json: bool) -> None:
-    """Show one story: its articles (wire copies and near-duplicates folded under their original) and shared entities."""
+    """Show one story: its articles oldest first (wire copies and near-duplicates folded under their
+    original), why each joined (its score against the story, the earlier article it matched, the
+    entities it shares with the others) and the entities they share.
+
+    \b
+    Examples:
+      marsad story s69997c81ea97e140 --db news.db
+      marsad story s69997c81ea97e140 --db news.db --json | jq '.members[].joined'
+    """
+    from marsad.cluster.membership import explain_members, story_with_reasons
+
     store = _open(db)
     try:
         detail = store.story(story_id)
+        reasons = explain_members(detail, store) if detail is not None else {}
     finally:
         store.close()
     if detail is None:
-        raise click.ClickException(f"{story_id}: no such story in {db}")
+        raise click.ClickException(f"{story_id}: no such story in {db} (list them with `marsad stories --db {db}`)")
     if as_json:
-        print_json_line(detail.as_dict())
+        print_json_line(story_with_reasons(detail, reasons))
         return
     console = stdout_console()
     s = detail.summary
     console.print(_text(s.headline, "bold"))
-    console.print(f"{s.id} · {s.size} independent articles, {s.articles} in all · {', '.join(s.languages)} · "
-                  f"{s.first_published or '—'} → {s.last_published or '—'}", highlight=False)
-    table = Table(expand=True)
-    for name in ("published", "outlet", "lang", "title", "id"):
-        table.add_column(name, ratio=3 if name == "title" else None, no_wrap=name in ("id", "published"))
+    span = " → ".join(dict.fromkeys(filter(None, (s.first_published, s.last_published)))) or "undated"
+    console.print(f"{s.id} · {s.size} independent articles, {s.articles} in all · {', '.join(s.languages)} · {span}", highlight=False, soft_wrap=True)
+    render_article_lines(console, [member.article for member in detail.members], len(detail.members), piped=False, footer=False)
     for member in detail.members:
-        a = member.article
-        table.add_row(a.published or "—", a.outlet or "—", a.language or "—", _text(a.title), a.id)
+        reason = reasons.get(member.article.id)
+        if reason is None:
+            continue
+        matched = f"matched {reason.matched_article} ({reason.matched_score:.2f})" if reason.matched_article else "started the story"
+        score = f"{reason.score_against_story:.2f} against the story · " if reason.score_against_story is not None else ""
+        shared = ", ".join(entity.label for entity in reason.shared_entities) or "no shared entity"
+        console.print(f"  {member.article.id}: {score}{matched} · shares {shared}", style="dim", highlight=False, soft_wrap=True)
         for copy in member.copies:
-            table.add_row(copy.published or "—", copy.outlet or "—", copy.language or "—", _text(f"↳ {copy.copy_kind}: {copy.title or ''}", "dim"), copy.id)
-    console.print(table)
+            console.print(f"    ↳ {copy.copy_kind} {copy.id} {copy.outlet or ''} {copy.title or ''}", style="dim", highlight=False, soft_wrap=True)
     if detail.shared_entities:
-        console.print("shared: " + ", ".join(f"{e.label} ({e.articles})" for e in detail.shared_entities[:20]))
+        console.print("shared: " + ", ".join(f"{e.label} ({e.articles})" for e in detail.shared_entities[:20]), highlight=False, soft_wrap=True)
 
 
 def _read_records(path: Path, is_place: Callable[[str], bool]) -> tuple[list[tuple[str, Article]], list[InputError]]:
@@ -241,10 +266,9 @@ def cluster(file: Path, as_json: bool, encoder: str, pair_encoder: str, workers:
     for error in errors:
         _report_error(error)
     store = open_store(":memory:")
-    with _progress() as bar:
-        task = bar.add_task("cluster", total=len(records))
+    with progress_bar("cluster", len(records)) as advance:
         engine.ingest_items((article for _, article in records), store, batch_size=batch_size, workers=workers,
-                            on_batch=lambda p: bar.update(task, completed=p.stored + p.seen))
+                            on_batch=lambda p: advance(completed=p.stored + p.seen))
     stories_of = store.story_of([article.id for _, article in records])
     store.close()
     console = stdout_console()
@@ -261,10 +285,11 @@ def recluster(db: Path) -> None:
     if not db.exists():
         raise click.ClickException(f"{db}: no such store")
     engine = _engine("hashing")  # replays cached analyses: no encoder is loaded
-    with _progress() as bar:
-        task = bar.add_task("recluster", total=None)
+    with _open(db) as reader:
+        total = reader.counts().articles
+    with progress_bar("recluster", total) as advance:
         try:
-            result = engine.recluster(db, on_batch=lambda p: bar.update(task, completed=p.stored))
+            result = engine.recluster(db, on_batch=lambda p: advance(completed=p.stored))
         except MarsadError as error:
             raise click.ClickException(str(error)) from None
     stderr_console().print(f"reclustered {result.stored} articles: {result.new_stories} stories, {result.copies} copies", highlight=False)
@@ -276,7 +301,9 @@ def register(cli: click.Group) -> None:
         click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(
             db_option(encoder_option(pair_encoder_option(workers_option(
                 click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True, help="Articles per transaction.")(
-                    click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Append one JSON line per article to FILE after each committed batch.")(ingest)
+                    click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+                                 help="Append one JSON line per page to FILE after each committed batch: its source, id and story (or its error).")(
+                    languages_option(ingest))
                 )
             ))))
         )

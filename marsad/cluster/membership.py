@@ -96,3 +96,13 @@ def explain_members(detail: StoryDetail, store: Store) -> dict[str, Membership]:
             tuple(EntityCount(entity.id, entity.kind, entity.label, named_by[entity.id]) for entity in shared[:MAX_SHARED]),
         )
     return result
+
+
+def story_with_reasons(detail: StoryDetail, reasons: dict[str, Membership]) -> dict[str, Any]:
+    """``detail.as_dict()`` with each member's ``joined`` (None where not explained): the JSON of
+    ``/api/stories/{id}`` and ``marsad story --json``."""
+    data = detail.as_dict()
+    for member in data["members"]:
+        reason = reasons.get(member["id"])
+        member["joined"] = reason.as_dict() if reason else None
+    return data

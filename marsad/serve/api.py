@@ -197,18 +197,9 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
     detail = store.story(story_id) if STORY_ID.fullmatch(story_id) else None
     if detail is None:
         raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
-    from marsad.cluster.membership import explain_members
+    from marsad.cluster.membership import explain_members, story_with_reasons
 
     return story_with_reasons(detail, explain_members(detail, store))
-
-
-def story_with_reasons(detail, reasons) -> dict[str, Any]:
-    """``detail.as_dict()`` with each member's ``joined`` (None for members not explained)."""
-    data = detail.as_dict()
-    for member in data["members"]:
-        reason = reasons.get(member["id"])
-        member["joined"] = reason.as_dict() if reason else None
-    return data
 
 
 @router.get("/articles", summary="List and search articles, newest publication first (undated last)", responses=_BAD_SEARCH)

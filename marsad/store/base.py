@@ -239,6 +239,11 @@ class StoryQuery:
             raise ConfigError(f"sort: unknown order {self.sort!r} (choose one of: {', '.join(STORY_SORTS)})")
 
 
+#: The columns of ``marsad export`` (and :meth:`Store.export_articles` / :meth:`Store.export_stories`).
+EXPORT_ARTICLE_COLUMNS = ("id", "story_id", "title", "text", "outlet", "url", "language", "published", "dateline", "agency",
+                          "author", "copy_of", "copy_kind", "added")
+EXPORT_STORY_COLUMNS = ("id", "headline", "size", "articles", "outlets", "languages", "first_published", "last_published", "updated")
+
 #: How stories can be ordered (``StoryQuery.sort``, ``marsad stories --sort``, ``/api/stories?sort=``).
 STORY_SORTS = ("published", "size", "outlets")
 
@@ -364,6 +369,18 @@ class Store(Protocol):
         ...
 
     def counts(self) -> StoreCounts:
+        ...
+
+    def sources(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id → the source (file, URL, request) it was stored from."""
+        ...
+
+    def export_articles(self) -> Iterator[dict[str, Any]]:
+        """Every stored article as a flat record with the keys :data:`EXPORT_ARTICLE_COLUMNS`."""
+        ...
+
+    def export_stories(self) -> Iterator[dict[str, Any]]:
+        """Every story as a flat record with the keys :data:`EXPORT_STORY_COLUMNS`, newest first."""
         ...
 
     # write side ---------------------------------------------------------------------------

@@ -700,6 +700,48 @@ class SQLiteStore:
             ).fetchall()
         return Page(tuple(_ref(r) for r in rows), total, query.limit, query.offset)
 
+    def sources(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id → the source it was stored from (file, URL or request), for ``ingest --report``."""
+        with self._lock:
+            return {
+                article_id: source
+                for article_id, source in _select_in(self.db, "SELECT id, json_extract(fields, '$.source') FROM articles INDEXED BY articles_by_id WHERE id IN ({})", article_ids)
+                if source
+            }
+
+    def export_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every stored article as a flat record (``EXPORT_ARTICLE_COLUMNS``), in the order stored.
+
+        Read ``batch`` rows at a time by rowid, so a big store streams without holding the lock."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.db.execute(
+                    "SELECT rowid, id, story_id, copy_of, copy_kind, outlet, url, language, published, added, fields"
+                    " FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            for rowid, article_id, story_id, copy_of, copy_kind, outlet, url, language, published, added, fields in rows:
+                article = _article_from_json(fields)
+                yield {
+                    "id": article_id, "story_id": story_id, "title": article.title, "text": "\n\n".join(article.paragraphs),
+                    "outlet": outlet, "url": url, "language": language, "published": published, "dateline": article.dateline,
+                    "agency": article.agency, "author": article.author, "copy_of": copy_of, "copy_kind": copy_kind, "added": added,
+                }
+            last = rows[-1][0]
+
+    def export_stories(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every story as a flat record (``EXPORT_STORY_COLUMNS``), newest publication first."""
+        offset = 0
+        while True:
+            page = self.stories(StoryQuery(limit=batch, offset=offset))
+            for story in page.items:
+                yield {**story.as_dict(), "outlets": list(story.outlets), "languages": list(story.languages)}
+            offset += batch
+            if offset >= page.total or not page.items:
+                return
+
     def counts(self) -> StoreCounts:
         with self._lock:
             totals = dict(self.db.execute("SELECT name, value FROM counters").fetchall())
