@@ -30,6 +30,11 @@ ENCODER_LANGUAGES = {
 }
 
 
+# Vector length of each sentence encoder (a test holds them equal to the encoders' own ``dim``): a
+# store holds one encoder's vectors, and ingesting another's is refused before it starts.
+ENCODER_DIMS = {"use": 512, "e5": 384, "hashing": 256}
+
+
 def user_cache_dir() -> Path:
     """Where marsad keeps what it builds once (the gazetteer): ``$MARSAD_CACHE_DIR``, else
     ``$XDG_CACHE_HOME/marsad``, else ``~/.cache/marsad``. Deleting it only costs a rebuild."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from marsad.cli._options import languages_option, pair_encoder_option
+from marsad.cli._options import languages_option, max_page_option, pair_encoder_option
 from marsad.cli._output import print_json_line, render_article, render_comparison, stderr_console, stdout_console
 from marsad.engine import Engine
 from marsad.errors import InputError, MarsadError
@@ -28,10 +28,10 @@ encoder_option = click.option(
 )
 
 
-def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None) -> Engine:
-    from marsad.cli.stories import _engine as engine_with_languages
+def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None, max_page_mb: float = 20) -> Engine:
+    from marsad.cli.stories import _engine as engine_with_settings
 
-    return engine_with_languages(encoder, pair_encoder, languages)
+    return engine_with_settings(encoder, pair_encoder, languages, max_page_mb)
 
 
 def _report(error: InputError) -> None:
@@ -49,7 +49,8 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines: one object per article.")
 @encoder_option
 @languages_option
-def clean(paths: tuple[Path, ...], as_json: bool, encoder: str, languages: str | None) -> None:
+@max_page_option
+def clean(paths: tuple[Path, ...], as_json: bool, encoder: str, languages: str | None, max_page_mb: float) -> None:
     """Clean page files or folders of them: body paragraphs, title, dateline, agency, captions.
 
     A file that cannot be read gets one line on stderr; the others are still cleaned, and the
@@ -61,7 +62,7 @@ def clean(paths: tuple[Path, ...], as_json: bool, encoder: str, languages: str |
       marsad clean pages/ --json > articles.jsonl
       marsad clean dump.txt --languages ar,en,fr
     """
-    engine = _engine(encoder, languages=languages)
+    engine = _engine(encoder, languages=languages, max_page_mb=max_page_mb)
     console = stdout_console()
     failed = 0
     for item in engine.clean_paths(paths):
@@ -94,7 +95,7 @@ def _one_article(engine: Engine, path: Path) -> Article:
 @click.argument("b")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: scores and evidence.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              help="Compare two stored articles: A and B are article ids in this store (marsad articles lists them); nothing is re-analysed.")
+              help="Compare two stored articles: A and B are article ids in this store (marsad articles lists them); their stored analyses are used, so --encoder plays no part.")
 @encoder_option
 @pair_encoder_option
 def compare(a: str, b: str, as_json: bool, db: Path | None, encoder: str, pair_encoder: str) -> None:
@@ -169,7 +170,9 @@ cli.add_command(score_pairs)
 cli.add_command(serve)
 register_story_commands(cli)
 from marsad.cli.articles import articles  # noqa: E402
+from marsad.cli.delete import delete  # noqa: E402
 from marsad.cli.export import export  # noqa: E402
 
 cli.add_command(articles)
 cli.add_command(export)
+cli.add_command(delete)

@@ -19,3 +19,8 @@ languages_option = click.option(
     help="ISO 639-1 codes language identification chooses among, comma-separated (e.g. ar,en,fr); "
          "by default every language the encoder covers. Text it is unsure of is 'und'.",
 )
+
+max_page_option = click.option(
+    "--max-page-mb", type=click.FloatRange(0.001, 4096), default=20, show_default=True,
+    help="Pages (and JSON Lines or WARC records) larger than this many MiB are refused with an error, not read.",
+)

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from marsad.clean.plain import article_from_fields
-from marsad.cli._options import languages_option, pair_encoder_option
+from marsad.cli._options import languages_option, max_page_option, pair_encoder_option
 from marsad.cli._output import (
     _text,
     print_json_line,
@@ -44,13 +44,14 @@ workers_option = click.option(
 )
 
 
-def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None):
+def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None, max_page_mb: float = 20):
     from marsad.engine import Engine
 
     try:
-        return Engine(Settings(encoder=encoder, pair_encoder=pair_encoder, languages=_language_codes(languages)))
+        settings = Settings(encoder=encoder, pair_encoder=pair_encoder, languages=_language_codes(languages), max_page_bytes=int(max_page_mb * 1024 * 1024))
     except MarsadError as error:
         raise click.BadParameter(str(error), param_hint="--languages") from None
+    return Engine(settings)
 
 
 def _language_codes(languages: str | None) -> tuple[str, ...] | None:
@@ -72,6 +73,19 @@ def _report_error(error: InputError) -> None:
     stderr_console().print(f"[red]error[/red] {error}", highlight=False, soft_wrap=True)
 
 
+def _check_encoder(store, db: Path, encoder: str) -> None:
+    """One clear line when the store holds another encoder's vectors (mixing them breaks the index)."""
+    from marsad.settings import ENCODER_DIMS
+
+    stored = store.vector_dim()
+    if stored is not None and stored != ENCODER_DIMS[encoder]:
+        store.close()
+        built_with = [name for name, dim in ENCODER_DIMS.items() if dim == stored]
+        fix = f"ingest with --encoder {built_with[0]}" if built_with else "use a new --db for this encoder"
+        raise click.BadParameter(f"{db} holds {stored}-dimension vectors, --encoder {encoder} makes {ENCODER_DIMS[encoder]} ({fix}, or a new --db)",
+                                 param_hint="--encoder")
+
+
 def _page_count(paths: tuple[Path, ...]) -> int | None:
     """How many pages ``paths`` hold, when that is cheap to know (plain files and folders of them);
     None for stdin, globs and archives (WARC, JSON Lines), whose pages are counted as they come."""
@@ -87,14 +101,15 @@ def _page_count(paths: tuple[Path, ...]) -> int | None:
 
 
 def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, batch_size: int, workers: int, report: Path | None,
-           languages: str | None = None) -> None:
+           languages: str | None = None, max_page_mb: float = 20) -> None:
     """Clean, analyse, store and cluster pages (files, folders, globs, WARC, JSON Lines; - for stdin).
 
     Each batch is one transaction: an interrupted ingest keeps every batch it reported.
     Pages already stored (same content) are skipped.
     """
-    engine = _engine(encoder, pair_encoder, languages)
+    engine = _engine(encoder, pair_encoder, languages, max_page_mb)
     store = _open(db, read_only=False)
+    _check_encoder(store, db, encoder)
     report_file = open(report, "a", encoding="utf-8") if report else None
 
     def on_batch(progress) -> None:
@@ -222,13 +237,20 @@ def _read_records(path: Path, is_place: Callable[[str], bool]) -> tuple[list[tup
     Each ``text`` is cleaned as feed text (``clean.plain``: paragraphs, dateline, consent notices)."""
     records, errors = [], []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{path}: cannot read ({error})") from None
-    for number, line in enumerate(lines, 1):
+        raw_lines = path.read_bytes().splitlines()
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot read ({error.strerror or error})") from None
+    for number, raw in enumerate(raw_lines, 1):
+        where = f"{path}:{number}"
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            # One bad line is reported and skipped; the rest of the file is still clustered.
+            errors.append(MalformedInput(where, f"not UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1})",
+                                         "save the file as UTF-8, e.g. iconv -f windows-1256 -t utf-8"))
+            continue
         if not line.strip():
             continue
-        where = f"{path}:{number}"
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
@@ -303,7 +325,7 @@ def register(cli: click.Group) -> None:
                 click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True, help="Articles per transaction.")(
                     click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
                                  help="Append one JSON line per page to FILE after each committed batch: its source, id and story (or its error).")(
-                    languages_option(ingest))
+                    languages_option(max_page_option(ingest)))
                 )
             ))))
         )

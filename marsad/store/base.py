@@ -265,6 +265,19 @@ class ArticleQuery:
 
 
 @dataclass(frozen=True)
+class DeletedArticle:
+    """What :meth:`Store.delete_article` did."""
+
+    id: str
+    story_id: str | None
+    story_deleted: bool  # the article was its story's last
+    promoted: str | None = None  # the copy that took its place as an independent article
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "story_id": self.story_id, "story_deleted": self.story_deleted, "promoted": self.promoted}
+
+
+@dataclass(frozen=True)
 class StoreCounts:
     """What is stored, for ``/health`` and the page footer."""
 
@@ -375,6 +388,10 @@ class Store(Protocol):
         """Article id → the source (file, URL, request) it was stored from."""
         ...
 
+    def vector_dim(self) -> int | None:
+        """Length of the stored document vectors, or None for an empty store."""
+        ...
+
     def export_articles(self) -> Iterator[dict[str, Any]]:
         """Every stored article as a flat record with the keys :data:`EXPORT_ARTICLE_COLUMNS`."""
         ...
@@ -394,7 +411,11 @@ class Store(Protocol):
         ...
 
     def generation(self) -> int:
-        """How many times every story has been rebuilt (:meth:`rebuild_stories`)."""
+        """How many times every story has been rebuilt (:meth:`rebuild_stories`) or lost an article."""
+        ...
+
+    def delete_article(self, article_id: str) -> DeletedArticle | None:
+        """Remove one article in one transaction, its story recomputed from the members left; None when absent."""
         ...
 
     def rebuild_stories(self, replay: Callable[["Store", Iterator[tuple[Analysed, str | None]]], None]) -> None:

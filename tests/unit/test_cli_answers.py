@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from marsad.cli import cli
-from tests.unit.store.test_publication_dates import dated_and_undated  # noqa: F401  (the fixture)
 
 
 def run(*args):
@@ -18,7 +17,7 @@ def run(*args):
 
 
 def test_articles_lists_and_searches(dated_and_undated):
-    _, path, _, (old1, new, undated) = dated_and_undated
+    _, path, _, (_, new, undated) = dated_and_undated
     result = run("articles", "--db", path)
     assert result.exit_code == 0, result.output
     rows = [line.split("\t") for line in result.stdout.splitlines()]
@@ -56,7 +55,7 @@ def test_export_articles_and_stories(dated_and_undated, tmp_path, suffix):
         story_rows = [json.loads(line) for line in stories.read_text(encoding="utf-8").splitlines()]
         assert story_rows[1]["outlets"] == ["apnews.com", "bbc.co.uk", "reuters.com"]
     else:
-        pyarrow = pytest.importorskip("pyarrow.parquet")
+        import pyarrow.parquet as pyarrow
         rows = pyarrow.read_table(articles).to_pylist()
         story_rows = pyarrow.read_table(stories).to_pylist()
         assert story_rows[1]["size"] == 3
