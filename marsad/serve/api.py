@@ -156,12 +156,17 @@ class SearchFilters:
         return {name: str(value) for name, value in vars(self).items() if value}
 
 
-def search_filters(q: Text = None, entity: Entity = None, language: Language = None, outlet: Outlet = None, since: Since = None, until: Until = None,
-                   undated: Undated = None, sort: Sort = None, min_outlets: MinOutlets = None) -> SearchFilters:
+def search_filters(q: Text = None, entity: Entity = None, language: Language = None, outlet: Outlet = None, since: Since = None, until: Until = None) -> SearchFilters:
+    return SearchFilters(q, entity, language, outlet, since, until)
+
+
+def story_filters(q: Text = None, entity: Entity = None, language: Language = None, outlet: Outlet = None, since: Since = None, until: Until = None,
+                  undated: Undated = None, sort: Sort = None, min_outlets: MinOutlets = None) -> SearchFilters:
     return SearchFilters(q, entity, language, outlet, since, until, undated, sort, min_outlets)
 
 
 Filters = Annotated[SearchFilters, Depends(search_filters)]
+StoryFilters = Annotated[SearchFilters, Depends(story_filters)]
 
 
 def search(find, query):
@@ -183,7 +188,7 @@ _NOT_FOUND = {404: {"description": "No such id in the store (or an id of the wro
 
 
 @router.get("/stories", summary="List and search stories, newest publication first", responses=_BAD_SEARCH)
-def list_stories(request: Request, filters: Filters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+def list_stories(request: Request, filters: StoryFilters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """Stories whose articles match every filter given; `total` counts all matches, `items` is one page.
     Dates are publication dates: a story with none is listed after the dated ones, as `first_published: null`."""
     return search(_store(request).stories, StoryQuery(**filters.story_fields(), limit=limit, offset=offset)).as_dict()

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, compare_stored, search
+from marsad.serve.api import ARTICLE_ID, STORY_ID, StoryFilters, compare_stored, search
 from marsad.serve.article_view import article_view
 from marsad.serve.compare_view import compare_view
 from marsad.serve.interface import remember_choices
@@ -34,7 +34,7 @@ def _markdown_code(text: str) -> Markup:
 
 
 @router.get("/", response_class=HTMLResponse)
-def stories_page(request: Request, filters: Filters, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+def stories_page(request: Request, filters: StoryFilters, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
     size = request.app.state.settings.page_size
     store = request.app.state.store
     result = search(store.stories, StoryQuery(**filters.story_fields(), limit=size, offset=(page - 1) * size))

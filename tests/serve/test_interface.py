@@ -96,3 +96,8 @@ def test_story_page_shows_why_each_member_joined(served):
     html = served.client.get(f"/story/{story_id}", headers=EN).text
     assert html.count('<details class="joined">') == 3
     assert "started the story" in html and "score against the story" in html
+
+
+def test_article_search_documents_no_story_only_parameter(served):
+    parameters = {p["name"] for p in served.client.get("/openapi.json").json()["paths"]["/api/articles"]["get"]["parameters"]}
+    assert not parameters & {"sort", "undated", "min_outlets"}
