@@ -128,7 +128,12 @@ def compare(a: str, b: str, as_json: bool, db: Path | None, encoder: str, pair_e
 @encoder_option
 @pair_encoder_option
 def demo(encoder: str, pair_encoder: str) -> None:
-    """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them, group them into stories."""
+    """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them, group them into stories.
+
+    \b
+    Example:
+      marsad demo --encoder hashing
+    """
     engine = _engine(encoder, pair_encoder)
     console = stdout_console()
     samples = resources.files("marsad").joinpath("samples")

@@ -212,7 +212,14 @@ class BatchScorer:
 )
 @pair_encoder_option
 def score_pairs(file: Path, as_json: bool, encoder: str, pair_encoder: str) -> None:
-    """Score a batch of article pairs (JSON Lines or a SemEval CSV): one line {"id", "scores"} per pair."""
+    """Score a batch of article pairs (JSON Lines or a SemEval CSV): one line {"id", "scores"} per pair.
+
+    \b
+    Examples:
+      marsad score-pairs pairs.jsonl > scores.jsonl
+      marsad score-pairs semeval/ar_ar_pairs_with_text.jsonl --encoder e5
+      marsad score-pairs semeval/train.csv
+    """
     try:
         scorer = BatchScorer(encoder, pair_encoder)
     except MarsadError as error:

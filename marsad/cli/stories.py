@@ -106,6 +106,12 @@ def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, b
 
     Each batch is one transaction: an interrupted ingest keeps every batch it reported.
     Pages already stored (same content) are skipped.
+
+    \b
+    Examples:
+      marsad ingest pages/ --db news.db
+      marsad ingest crawl.warc.gz feed.jsonl --db news.db --report ingested.jsonl
+      cat page.html | marsad ingest - --db news.db --languages ar,en,fr
     """
     engine = _engine(encoder, pair_encoder, languages, max_page_mb)
     store = _open(db, read_only=False)
@@ -280,6 +286,11 @@ def cluster(file: Path, as_json: bool, encoder: str, pair_encoder: str, workers:
 
     Each text is cleaned as feed text (paragraphs, dateline, cookie and consent notices dropped).
     Prints one {"id": …, "story": …} per article: the stories as they stand after the last article.
+
+    \b
+    Examples:
+      marsad cluster articles.jsonl --json > stories.jsonl
+      marsad cluster articles.jsonl --encoder e5 --workers 2
     """
     from marsad.store import open_store
 
@@ -303,7 +314,12 @@ def cluster(file: Path, as_json: bool, encoder: str, pair_encoder: str, workers:
 
 
 def recluster(db: Path) -> None:
-    """Rebuild every story of the store from scratch with the same algorithm (analyses are reused, not recomputed)."""
+    """Rebuild every story of the store from scratch with the same algorithm (analyses are reused, not recomputed).
+
+    \b
+    Example:
+      marsad recluster --db news.db
+    """
     if not db.exists():
         raise click.ClickException(f"{db}: no such store")
     engine = _engine("hashing")  # replays cached analyses: no encoder is loaded

@@ -86,8 +86,8 @@ def test_too_large_page_hint_option_works(tmp_path):
 
 
 def test_every_command_help_has_examples():
-    for name in ("clean", "compare", "stories", "story", "articles", "export"):
-        assert "Examples:" in run(name, "--help").output, name
+    for name in ("clean", "compare", "stories", "story", "articles", "export", "delete", "ingest", "cluster", "recluster", "score-pairs", "demo"):
+        assert "Example" in run(name, "--help").output, name
 
 
 def test_outlet_one_form_per_site(engine, tmp_path):
