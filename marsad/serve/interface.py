@@ -26,6 +26,8 @@ LANGUAGE_COOKIE, CALENDAR_COOKIE = "marsad_lang", "marsad_cal"
 # key → (Arabic, English). Plural forms are separate keys: Arabic has more than two.
 LABELS: dict[str, tuple[str, str]] = {
     "stories": ("القصص", "Stories"),
+    "articles_page": ("المقالات", "Articles"),
+    "no_article": ("لا يوجد مقال مطابق", "No article matches"),
     "api": ("واجهة البرمجة", "API"),
     "search": ("بحث", "Search"),
     "search_placeholder": ("ابحث في القصص", "Search stories"),

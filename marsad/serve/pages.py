@@ -10,12 +10,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from marsad.serve.api import ARTICLE_ID, STORY_ID, StoryFilters, compare_stored, search
+from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, StoryFilters, compare_stored, search
 from marsad.serve.article_view import article_view
 from marsad.serve.compare_view import compare_view
 from marsad.serve.interface import remember_choices
 from marsad.serve.story_view import story_view
-from marsad.store.base import StoryQuery
+from marsad.store.base import ArticleQuery, StoryQuery
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,6 +52,19 @@ def stories_page(request: Request, filters: StoryFilters, page: Annotated[int, Q
         next=page_link(page + 1) if page * size < result.total else None,
         counts=store.counts(),
     )
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles_page(request: Request, filters: Filters, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    """Stored articles, newest publication first: the page twin of ``marsad articles``."""
+    size = request.app.state.settings.page_size
+    result = search(request.app.state.store.articles, ArticleQuery(**filters.query_fields(), limit=size, offset=(page - 1) * size))
+
+    def page_link(number: int) -> str:
+        return "/articles?" + urlencode({**filters.given(), "page": number})
+
+    return _render(request, "articles.html", result=result, filters=filters.given(), q=filters.q or "",
+                   previous=page_link(page - 1) if page > 1 else None, next=page_link(page + 1) if page * size < result.total else None)
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)

@@ -81,7 +81,7 @@ def test_stories_list_and_compare_whole_on_a_phone(browser, four_article_story):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ar", is_mobile=True)
     page = context.new_page()
     try:
-        for path in ["/", "/docs", "/?lang=en"]:
+        for path in ["/", "/articles", "/docs", "/?lang=en"]:
             page.goto(four_article_story.url + path)
             assert page.evaluate("document.documentElement.scrollWidth") <= 391, path
             assert page.evaluate(OVERFLOW) == [], path

@@ -101,3 +101,11 @@ def test_story_page_shows_why_each_member_joined(served):
 def test_article_search_documents_no_story_only_parameter(served):
     parameters = {p["name"] for p in served.client.get("/openapi.json").json()["paths"]["/api/articles"]["get"]["parameters"]}
     assert not parameters & {"sort", "undated", "min_outlets"}
+
+
+def test_articles_page_lists_and_searches(served):
+    html = served.client.get("/articles", headers=EN).text
+    assert html.count('class="article-row"') == 7 and ">Articles<" in html
+    found = served.client.get("/articles", params={"q": "هلسنكي", "outlet": "english.example.com"}, headers=EN).text
+    assert found.count('class="article-row"') == 1 and "Reuters: US and Russian" in found
+    assert "المقالات" in served.client.get("/articles").text
