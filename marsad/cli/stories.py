@@ -202,6 +202,7 @@ def story(story_id: str, db: Path, as_json: bool) -> None:
     \b
     Examples:
       marsad story s69997c81ea97e140 --db news.db
+      marsad story s6999 --db news.db             # the start of an id is enough when only one story has it
       marsad story s69997c81ea97e140 --db news.db --json | jq '.members[].joined'
     """
     from marsad.cluster.membership import explain_members, story_with_reasons
@@ -209,6 +210,11 @@ def story(story_id: str, db: Path, as_json: bool) -> None:
     store = _open(db)
     try:
         detail = store.story(story_id)
+        if detail is None and len(story_id) >= 5:  # a shortened id, as long as it names one story
+            matches = store.story_ids_starting(story_id if story_id.startswith("s") else "s" + story_id)
+            if len(matches) > 1:
+                raise click.ClickException(f"{story_id}: more than one story starts so ({', '.join(matches)}, …); give more of the id")
+            detail = store.story(matches[0]) if matches else None
         reasons = explain_members(detail, store) if detail is not None else {}
     finally:
         store.close()

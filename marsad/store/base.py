@@ -392,6 +392,10 @@ class Store(Protocol):
         """Length of the stored document vectors, or None for an empty store."""
         ...
 
+    def story_ids_starting(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids of stories starting with ``prefix``, at most ``limit``."""
+        ...
+
     def export_articles(self) -> Iterator[dict[str, Any]]:
         """Every stored article as a flat record with the keys :data:`EXPORT_ARTICLE_COLUMNS`."""
         ...

@@ -814,6 +814,14 @@ class SQLiteStore:
             ).fetchall()
         return Page(tuple(_ref(r) for r in rows), total, query.limit, query.offset)
 
+    def story_ids_starting(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids of stories starting with ``prefix`` (a shortened id typed by hand), at most ``limit``."""
+        if not prefix or any(ch not in "s0123456789abcdef" for ch in prefix):
+            return []
+        with self._lock:
+            return [row[0] for row in self.db.execute("SELECT id FROM stories WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                                                       (prefix, prefix + "\uffff", limit))]
+
     def vector_dim(self) -> int | None:
         """Length of the stored document vectors (which encoder the store was built with), or None when empty."""
         with self._lock:

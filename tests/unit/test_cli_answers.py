@@ -116,3 +116,10 @@ def test_progress_bar_shows_total_rate_and_eta():
     assert rate_text(Task()) == "12.3/s"
     from tests.conftest import SAMPLES
     assert _page_count((SAMPLES,)) == len([p for p in SAMPLES.iterdir() if p.is_file()])
+
+
+def test_story_by_the_start_of_its_id(dated_and_undated):
+    _, path, (s_old, _, _), _ = dated_and_undated
+    data = json.loads(run("story", s_old[:7], "--db", path, "--json").stdout)
+    assert data["id"] == s_old
+    assert "no such story" in run("story", "szzzzzz", "--db", path).output
