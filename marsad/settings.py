@@ -92,4 +92,7 @@ class Settings:
         return None if self.pair_encoder == "none" else self.pair_encoder
 
     def with_(self, **changes) -> Settings:
+        # Languages that were the old encoder's default follow the new encoder.
+        if "encoder" in changes and "languages" not in changes and self.languages == ENCODER_LANGUAGES[self.encoder]:
+            changes["languages"] = None
         return replace(self, **changes)

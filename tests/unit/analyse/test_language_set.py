@@ -22,6 +22,8 @@ def test_language_default_set_follows_the_encoder():
     assert "id" in Settings(encoder="e5").languages and len(Settings(encoder="e5").languages) > 60
     assert set(Settings(encoder="e5").languages) <= set(LINGUA_LANGUAGES)
     assert Settings(languages=("AR", "en", "en")).languages == ("ar", "en")
+    assert Settings(encoder="use").with_(encoder="e5").languages == ENCODER_LANGUAGES["e5"]  # the default follows the encoder
+    assert Settings(languages=("ar", "en")).with_(encoder="e5").languages == ("ar", "en")  # a choice stays
 
 
 def test_language_unknown_code_is_one_clear_error():
