@@ -206,8 +206,21 @@ def page_language(context) -> dict[str, str]:
     """``lang``, ``dir`` and the switch links of the page being rendered."""
     request = _request(context)
     language = interface_language(request) if request is not None else DEFAULT_LANGUAGE
+    chosen_calendar = calendar(request) if request is not None else "gregorian"
+    other_calendar = "gregorian" if chosen_calendar == "hijri" else "hijri"
     return {"lang": language, "dir": "rtl" if language in RIGHT_TO_LEFT else "ltr", "other": OTHER_LANGUAGE[language],
-            "calendar": calendar(request) if request is not None else "gregorian"}
+            "calendar": chosen_calendar, "other_calendar": other_calendar,
+            # The same page (its search kept) in the other language or calendar.
+            "language_link": _same_page(request, lang=OTHER_LANGUAGE[language]), "calendar_link": _same_page(request, cal=other_calendar)}
+
+
+def _same_page(request: Any, **changes: str) -> str:
+    from urllib.parse import urlencode
+
+    if request is None:
+        return "?" + urlencode(changes)
+    parameters = {key: value for key, value in request.query_params.items() if key not in changes and key != "page"}
+    return request.url.path + "?" + urlencode({**parameters, **changes})
 
 
 def template_globals() -> dict[str, Any]:

@@ -109,3 +109,9 @@ def test_articles_page_lists_and_searches(served):
     found = served.client.get("/articles", params={"q": "هلسنكي", "outlet": "english.example.com"}, headers=EN).text
     assert found.count('class="article-row"') == 1 and "Reuters: US and Russian" in found
     assert "المقالات" in served.client.get("/articles").text
+
+
+def test_language_and_calendar_switches_keep_the_search(served):
+    html = served.client.get("/", params={"q": "هلسنكي", "page": 1}).text
+    assert 'href="/?q=%D9%87%D9%84%D8%B3%D9%86%D9%83%D9%8A&amp;lang=en"' in html
+    assert 'href="/?q=%D9%87%D9%84%D8%B3%D9%86%D9%83%D9%8A&amp;cal=hijri"' in html
