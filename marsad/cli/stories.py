@@ -170,7 +170,7 @@ def stories(db: Path, as_json: bool, text: str | None, entity: str | None, langu
     dated = {"include": None, "exclude": True, "only": False}[undated]
     store = _open(db)
     try:
-        page = store.stories(StoryQuery(text, entity, language, outlet, _iso_date(since, "--since"), _iso_date(until, "--until"),
+        page = store.stories(StoryQuery(text, entity, language, outlet, _iso_date(since, "--since"), _until(_iso_date(until, "--until")),
                                         min_size=min_size, limit=limit, offset=offset, min_outlets=min_outlets, dated=dated, sort=sort))
     except MarsadError as error:
         raise click.ClickException(str(error)) from None
@@ -181,6 +181,11 @@ def stories(db: Path, as_json: bool, text: str | None, entity: str | None, langu
             print_json_line(summary.as_dict())
         return
     render_story_lines(stdout_console(), page.items, page.total, piped=not sys.stdout.isatty())
+
+
+def _until(value: str | None) -> str | None:
+    """An ``--until`` as written ("2021-09") covers that whole month: past every date in it."""
+    return value + "~" if value and len(value) < 10 else value
 
 
 def _iso_date(value: str | None, option: str) -> str | None:
@@ -346,7 +351,8 @@ def register(cli: click.Group) -> None:
             db_option(encoder_option(pair_encoder_option(workers_option(
                 click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True, help="Articles per transaction.")(
                     click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-                                 help="Append one JSON line per page to FILE after each committed batch: its source, id and story (or its error).")(
+                                 help="Append one JSON line per page to FILE after each committed batch: its source, id and story, or its error "
+                                      "(a page stored before names the source it was first stored from).")(
                     languages_option(max_page_option(ingest)))
                 )
             ))))

@@ -91,3 +91,11 @@ def test_cli_stories_sort_and_bad_date(dated_and_undated):
     assert s_undated in result.stdout and s_old not in result.stdout
     result = CliRunner().invoke(cli, ["stories", "--db", str(path), "--since", "22/09/2021"])
     assert result.exit_code == 2 and "--since" in result.output and "YYYY-MM-DD" in result.output
+
+
+def test_cli_until_a_month_covers_the_month(dated_and_undated):
+    _, path, (s_old, s_new, _), _ = dated_and_undated
+    listed = CliRunner().invoke(cli, ["stories", "--db", str(path), "--until", "2021-09", "--json"]).stdout
+    assert s_old in listed and s_new not in listed
+    articles = CliRunner().invoke(cli, ["articles", "--db", str(path), "--until", "2021-09", "--json"]).stdout
+    assert articles.count("\n") == 3  # the three September articles
