@@ -94,7 +94,9 @@ class LanguageIdentifier:
         The article's language is the one most of its letters are in; a unit too short to tell
         (or undetermined) gets it. Cheaper than reading the whole text once more.
         """
-        units = [self.detect(text[:UNIT_SAMPLE]) if sum(ch.isalpha() for ch in text[:400]) >= UNIT_MIN_LETTERS else None for text in texts]
+        # Units are read by trigrams whatever their length (as before: one model set to load); a
+        # unit read wrong weighs little against the article's other letters.
+        units = [self.detect(text[:UNIT_SAMPLE], accurate=False) if sum(ch.isalpha() for ch in text[:400]) >= UNIT_MIN_LETTERS else None for text in texts]
         units = [None if language == UNDETERMINED else language for language in units]
         weight: dict[str, int] = {}
         for text, language in zip(texts, units):
@@ -104,10 +106,11 @@ class LanguageIdentifier:
         fallback = None if article == UNDETERMINED else article  # a unit is never "und" by default
         return article, [language or fallback for language in units]
 
-    def detect(self, text: str, accurate: bool = False) -> str | None:
+    def detect(self, text: str, accurate: bool | None = None) -> str | None:
         """The language of ``text``: a code, ``und`` when unsure, None for text with no letters.
 
-        ``accurate=True`` reads every n-gram length whatever the text's length (slower to load)."""
+        ``accurate``: True reads every n-gram length (slower to load), False trigrams only, None
+        (the default) every length for a short text among few languages, else trigrams."""
         sample = text[:2000]
         if not any(ch.isalpha() for ch in sample):
             return None
@@ -122,8 +125,9 @@ class LanguageIdentifier:
             return "zh"
         if len(self.languages) == 1:  # lingua needs two languages to choose between
             return self.languages[0]
-        short = len(sample.strip()) < SHORT_TEXT and len(self.languages) <= ACCURATE_MAX_LANGUAGES
-        detector = self._detector(accurate=accurate or short)
+        if accurate is None:
+            accurate = len(sample.strip()) < SHORT_TEXT and len(self.languages) <= ACCURATE_MAX_LANGUAGES
+        detector = self._detector(accurate=accurate)
         confidences = detector.compute_language_confidence_values(sample)
         if not confidences or confidences[0].value < self.floor:
             return UNDETERMINED

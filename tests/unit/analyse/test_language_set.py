@@ -58,3 +58,14 @@ def test_undetermined_article_is_analysed_without_a_language(engine):
     assert analysed.article.language == "und"
     assert analysed.analysis.language is None
     assert analysed.analysis.unit_languages["p0"] in (None, "en")
+
+
+def test_language_one_detector_for_an_articles_units():
+    """Units (even short ones) are read by the trigram detector: the every-n-gram one (seconds to load) is not built."""
+    identifier = LanguageIdentifier(ENCODER_LANGUAGES["use"])
+    article, units = identifier.detect_article([
+        "The finance ministers met in Helsinki on Tuesday.",  # 40-120 characters
+        "They agreed a new rule for the budget of the region, which the parliament must now approve before the summer.",
+    ])
+    assert article == "en" and units == ["en", "en"]
+    assert set(identifier._detectors) == {False}
