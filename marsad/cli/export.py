@@ -41,8 +41,7 @@ def _write_csv(path: Path, records, columns) -> None:
 
 def _write_jsonl(path: Path, records, columns) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps({key: record.get(key) for key in columns}, ensure_ascii=False) + "\n")
+        handle.writelines(json.dumps({key: record.get(key) for key in columns}, ensure_ascii=False) + "\n" for record in records)
 
 
 def _write_parquet(path: Path, records, columns) -> None:

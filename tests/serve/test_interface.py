@@ -52,13 +52,13 @@ def test_dates_in_the_readers_language_and_calendar(served):
 def test_undated_story_shown_as_undated_not_updated(served):
     html = served.client.get("/", headers=EN).text
     assert "updated" not in html
-    rows = re.findall(r'<li class="story-row">.*?</li>', html, re.S)
+    rows = re.findall(r'<li class="story-row">.*?</li>', html, re.DOTALL)
     assert any('class="muted undated">undated<' in row for row in rows)
 
 
 def test_compare_page_titled_by_headlines(served):
     html = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}).text
-    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    title = re.search(r"<title>(.*?)</title>", html, re.DOTALL).group(1)
     assert WASHINGTON not in title and REUTERS not in title
     assert "↔" in title and re.search(r"[\u0600-\u06FF]", title)
 
@@ -67,7 +67,7 @@ def test_docs_show_code_not_backticks_and_real_status_codes(served):
     html = served.client.get("/docs").text
     assert "`" not in html
     assert "<code>country:US</code>" in html
-    story = re.search(r'<section class="operation" id="get--api-stories-story_id">.*?</section>', html, re.S).group(0)
+    story = re.search(r'<section class="operation" id="get--api-stories-story_id">.*?</section>', html, re.DOTALL).group(0)
     assert "<td><code>404</code></td>" in story
     assert "<td><code>422</code></td>" not in story  # a path id of the wrong shape is a 404, not a 422
 

@@ -12,7 +12,7 @@ from marsad.store.sqlite import SQLiteStore
 
 
 def test_delete_article_recomputes_its_story(dated_and_undated):
-    store, path, (s_old, s_new, s_undated), (old1, new, undated) = dated_and_undated
+    store, _, (s_old, _, _), (old1, _, _) = dated_and_undated
     before = store.counts()
     found_before = store.articles(ArticleQuery(text="finance ministers Helsinki")).total
     generation = store.generation()
@@ -59,7 +59,7 @@ def test_delete_promotes_the_earliest_copy(engine, tmp_path):
 
 
 def test_cli_delete(dated_and_undated):
-    store, path, (s_old, _, _), (old1, _, _) = dated_and_undated
+    store, path, _, (old1, _, _) = dated_and_undated
     store.close()
     result = CliRunner().invoke(cli, ["delete", old1.article.id, "0000000000000000", "--db", str(path), "--yes", "--json"])
     assert result.exit_code == 1  # one id was not there
