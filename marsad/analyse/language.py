@@ -30,6 +30,9 @@ ACCURATE_MAX_LANGUAGES = 20
 CONFIDENCE_FLOOR = 0.5
 
 
+_PERSIAN_URDU_LETTERS = frozenset("پچژگٹڈڑںے")
+
+
 def _only_script(text: str) -> str | None:
     """"cyrillic" or "han" when nearly all letters of ``text`` are in that script."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -115,8 +118,12 @@ class LanguageIdentifier:
         if not any(ch.isalpha() for ch in sample):
             return None
         chosen = set(self.languages)
-        # Arabic script among the configured languages is Arabic unless Persian or Urdu are asked for.
+        # Arabic script among the configured languages is Arabic unless Persian or Urdu are asked
+        # for; text in those (their own letters: پ چ ژ گ ٹ ڈ ڑ ں ے) is then undetermined, not Arabic.
         if is_arabic_script(sample) and "ar" in chosen and not {"fa", "ur"} & chosen:
+            letters = sum(ch.isalpha() for ch in sample)
+            if sum(ch in _PERSIAN_URDU_LETTERS for ch in sample) > 0.01 * letters:
+                return UNDETERMINED
             return "ar"
         script = _only_script(sample)
         if script == "cyrillic" and "ru" in chosen and not {"uk", "bg", "sr", "mk", "be", "kk", "mn"} & chosen:

@@ -69,3 +69,11 @@ def test_language_one_detector_for_an_articles_units():
     ])
     assert article == "en" and units == ["en", "en"]
     assert set(identifier._detectors) == {False}
+
+
+def test_persian_is_not_called_arabic_when_the_encoder_does_not_cover_it():
+    # Written for the test: a Persian sentence (USE's languages do not include Persian).
+    persian = "رئیس جمهور روز دوشنبه با وزیر در تهران دیدار کرد و درباره بودجه سال آینده گفتگو کردند که چگونه پول را خرج کنند."
+    assert LanguageIdentifier(ENCODER_LANGUAGES["use"]).detect(persian) == UNDETERMINED
+    assert LanguageIdentifier(ENCODER_LANGUAGES["e5"]).detect(persian) == "fa"
+    assert LanguageIdentifier(ENCODER_LANGUAGES["use"]).detect("التقى رئيسا هيئتي الأركان الأميركية والروسية في هلسنكي.") == "ar"
