@@ -35,19 +35,34 @@ def default_engine() -> Engine:
     return _engine
 
 
+_PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".warc", ".gz", ".jsonl", ".ndjson", ".json", ".md")
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """A one-word string ending like a page file ("typo.txt", "pages/a.html"): meant as a path, not as text."""
+    stripped = text.strip()
+    return bool(stripped) and len(stripped) < 4096 and not any(ch.isspace() for ch in stripped) and (
+        stripped.lower().endswith(_PAGE_SUFFIXES) or "/" in stripped or "\\" in stripped)
+
+
 def clean(path_or_text: str | os.PathLike) -> list[Article]:
     """Clean a page file, a folder of pages, or a page's text.
 
-    A string that names an existing file or folder is read from disk; any other string is
-    cleaned as the text of one page.
+    A string that names an existing file or folder is read from disk; a one-word string that
+    looks like a path ("typo.txt", "pages/a.html") but names nothing is an error, not a page;
+    any other string is cleaned as the text of one page.
 
     Raises:
         InputError: a single file or text that cannot be cleaned. (In a folder, bad files are
             skipped and logged, so one bad page does not lose the rest.)
     """
     engine = default_engine()
+    if isinstance(path_or_text, str) and _looks_like_a_path(path_or_text) and not Path(path_or_text).exists():
+        raise InputError(path_or_text, "no such file or folder", "give an existing path, or the page's text itself")
     if isinstance(path_or_text, os.PathLike) or (isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 4096 and Path(path_or_text).exists()):
         path = Path(path_or_text)
+        if not path.exists():
+            raise InputError(str(path), "no such file or folder", "give an existing path, or the page's text itself")
         articles: list[Article] = []
         for item in engine.clean_paths([path]):
             if isinstance(item, InputError):

@@ -12,27 +12,28 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections import deque
-from contextlib import contextmanager
-from itertools import islice
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from marsad.analyse import Analyser
 from marsad.analyse.gazetteer import Gazetteer
 from marsad.analyse.language import LanguageIdentifier
 from marsad.clean import clean_page
 from marsad.clean.templates import OutletTemplates, strip_templates
-from marsad.cluster import Assignment, ClusterSettings, StoryClusterer
-from marsad.compare import compare_analysed
-from marsad.encoders import load_encoder, load_pair_encoder
 from marsad.errors import InputError
 from marsad.ingest import read_paths
 from marsad.models import Analysed, Article, Comparison, RawPage
 from marsad.settings import Settings
-from marsad.store import Store, open_store
+
+if TYPE_CHECKING:  # imported where used: `marsad clean` needs none of them, and they cost a second
+    from marsad.analyse import Analyser
+    from marsad.cluster import Assignment, ClusterSettings, StoryClusterer
+    from marsad.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,9 @@ class Engine:
     def analyser(self) -> Analyser:
         # The encoder loads here, not for cleaning: `marsad clean` never needs it.
         if self._analyser is None:
+            from marsad.analyse import Analyser
+            from marsad.encoders import load_encoder, load_pair_encoder
+
             pair_encoder = load_pair_encoder(self.settings.pair_encoder_name)
             self._analyser = Analyser(load_encoder(self.settings.encoder), self.gazetteer, self.languages, pair_encoder)
         return self._analyser
@@ -116,10 +120,14 @@ class Engine:
     def compare(self, a: Article | Analysed, b: Article | Analysed) -> Comparison:
         a = a if isinstance(a, Analysed) else self.analyse(a)
         b = b if isinstance(b, Analysed) else self.analyse(b)
+        from marsad.compare import compare_analysed
+
         return compare_analysed(a, b)
 
     # -- ingest and cluster -----------------------------------------------------------------
     def open_store(self, location: str | Path = "marsad.db", *, read_only: bool = False) -> Store:
+        from marsad.store import open_store
+
         return open_store(location, read_only=read_only)
 
     def clusterer(self, store: Store, settings: ClusterSettings | None = None) -> StoryClusterer:
@@ -127,6 +135,8 @@ class Engine:
         the members it keeps loaded (with their judge profiles) serve every batch and request,
         not only one call's (the HTTP API ingests a request at a time). One is kept, not one
         per store: a clusterer holds its store, and a cache of them would keep every store alive."""
+        from marsad.cluster import ClusterSettings, StoryClusterer
+
         settings = settings or ClusterSettings()
         kept = self._clusterer
         if kept is None or kept.store is not store or kept.settings != settings:
@@ -228,6 +238,9 @@ class Engine:
         old stories but written after the swap is clustered again on the new ones (once; should
         the stories be rebuilt again meanwhile, the writer gets a clear error), never half-applied.
         """
+        from marsad.cluster import ClusterSettings, StoryClusterer
+        from marsad.store import open_store
+
         progress = IngestProgress()
         clusterer: StoryClusterer | None = None
 

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from marsad.errors import ConfigError
 
 ENCODERS = ("use", "e5", "hashing")
 PAIR_ENCODERS = ("auto", "e5-pair", "hashing", "none")
+
+# Every language lingua 2.1 has a model for, by ISO 639-1 code.
+LINGUA_LANGUAGES = (
+    "af", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa",
+    "fi", "fr", "ga", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kk", "ko", "la", "lg", "lt",
+    "lv", "mi", "mk", "mn", "mr", "ms", "nb", "nl", "nn", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "sn", "so", "sq",
+    "sr", "st", "sv", "sw", "ta", "te", "th", "tl", "tn", "tr", "ts", "uk", "ur", "vi", "xh", "yo", "zh", "zu",
+)
+# The languages of lingua each sentence encoder was trained on: USE multilingual v3's 16 (its model
+# card; Chinese counted once) and multilingual-e5-small's (XLM-R's 100: all of lingua's but seven
+# African languages and Maori). The hashing stand-in takes the default encoder's, so that unit
+# tests see what users see.
+_USE_LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
+ENCODER_LANGUAGES = {
+    "use": _USE_LANGUAGES,
+    "e5": tuple(code for code in LINGUA_LANGUAGES if code not in {"lg", "mi", "sn", "st", "ts", "tn", "yo", "zu"}),
+    "hashing": _USE_LANGUAGES,
+}
+
+
+# Vector length of each sentence encoder (a test holds them equal to the encoders' own ``dim``): a
+# store holds one encoder's vectors, and ingesting another's is refused before it starts.
+ENCODER_DIMS = {"use": 512, "e5": 384, "hashing": 256}
+
+
+def user_cache_dir() -> Path:
+    """Where marsad keeps what it builds once (the gazetteer): ``$MARSAD_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/marsad``, else ``~/.cache/marsad``. Deleting it only costs a rebuild."""
+    if os.environ.get("MARSAD_CACHE_DIR"):
+        return Path(os.environ["MARSAD_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "marsad"
 
 
 @dataclass(frozen=True)
@@ -25,13 +58,15 @@ class Settings:
             features) or ``"auto"`` (the default: ``hashing`` with the hashing encoder,
             ``e5-pair`` otherwise).
         max_page_bytes: pages larger than this are refused with a clear error, not read.
-        languages: ISO 639-1 codes the language identifier chooses among.
+        languages: ISO 639-1 codes the language identifier chooses among; None (the default):
+            every language lingua knows that ``encoder`` covers
+            (:data:`marsad.analyse.language.ENCODER_LANGUAGES`). Text it is unsure of is ``und``.
     """
 
     encoder: str = "use"
     pair_encoder: str = "auto"
     max_page_bytes: int = 20 * 1024 * 1024
-    languages: tuple[str, ...] = ("ar", "en", "de", "es", "fr", "it", "pl", "ru", "tr", "zh", "fa", "ur")
+    languages: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.encoder not in ENCODERS:
@@ -40,6 +75,14 @@ class Settings:
             raise ConfigError(f"unknown pair encoder {self.pair_encoder!r} (choose one of: {', '.join(PAIR_ENCODERS)})")
         if self.max_page_bytes <= 0:
             raise ConfigError("max_page_bytes must be positive")
+        if self.languages is None:
+            object.__setattr__(self, "languages", ENCODER_LANGUAGES[self.encoder])
+        else:
+            languages = tuple(dict.fromkeys(code.strip().lower() for code in self.languages if code.strip()))
+            unknown = [code for code in languages if code not in LINGUA_LANGUAGES]
+            if unknown or not languages:
+                raise ConfigError(f"languages: unknown code {', '.join(unknown) or '(none given)'} (use ISO 639-1 codes among: {', '.join(LINGUA_LANGUAGES)})")
+            object.__setattr__(self, "languages", languages)
 
     @property
     def pair_encoder_name(self) -> str | None:
@@ -48,5 +91,8 @@ class Settings:
             return "hashing" if self.encoder == "hashing" else "e5-pair"
         return None if self.pair_encoder == "none" else self.pair_encoder
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
+        # Languages that were the old encoder's default follow the new encoder.
+        if "encoder" in changes and "languages" not in changes and self.languages == ENCODER_LANGUAGES[self.encoder]:
+            changes["languages"] = None
         return replace(self, **changes)

@@ -47,3 +47,32 @@ def english_helsinki_report() -> Article:
         ),
         language="en",
     )
+
+
+BODY_C = "The central bank raised its main interest rate by half a point to slow inflation, the governor said. " * 3
+
+
+@pytest.fixture()
+def dated_and_undated(engine, tmp_path):
+    """A store (issue 21's tests of dates, sorting and the CLI answers) with three stories: an old dated one (3 outlets), a newer dated one (1 outlet), and an undated one ingested last."""
+    from dataclasses import replace
+
+    from marsad.store import Batch, NewArticle
+    from marsad.store.sqlite import SQLiteStore
+    from tests.unit.store.test_store import BODY_A, BODY_B, _article, _state
+
+    path = tmp_path / "m.db"
+    store = SQLiteStore(path)
+    old1 = _article(engine, "Ministers agree budget rule in Helsinki", BODY_A, published="2021-09-22", url="https://www.reuters.com/a")
+    old2 = _article(engine, "Budget rule agreed", BODY_A + " Officials said more talks follow.", published="2021-09-23", url="https://apnews.com/b")
+    old3 = _article(engine, "Helsinki budget deal", BODY_A + " A third outlet reports.", published="2021-09-23", url="https://bbc.co.uk/c")
+    new = _article(engine, "Rate rise to slow inflation", BODY_C, published="2021-10-05", url="https://ft.com/d")
+    undated = _article(engine, "Floods in Fes", BODY_B, url="https://hespress.com/e")
+    s_old, s_new, s_undated = (f"s{a.article.id}" for a in (old1, new, undated))
+    store.add(Batch(
+        (NewArticle(old1, s_old), NewArticle(old2, s_old), NewArticle(old3, s_old), NewArticle(new, s_new)),
+        (replace(_state(s_old, [old1, old2, old3]), first_published="2021-09-22", last_published="2021-09-23"), _state(s_new, [new], "2021-10-05")),
+    ))
+    store.add(Batch((NewArticle(undated, s_undated),), (_state(s_undated, [undated], None),)))  # ingested today, no date
+    yield store, path, (s_old, s_new, s_undated), (old1, new, undated)
+    store.close()

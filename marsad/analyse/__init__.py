@@ -13,7 +13,7 @@ import numpy as np
 from marsad.analyse.dates import find_dates
 from marsad.analyse.entities import EntityFinder, skeleton
 from marsad.analyse.gazetteer import Gazetteer
-from marsad.analyse.language import LanguageIdentifier
+from marsad.analyse.language import UNDETERMINED, LanguageIdentifier
 from marsad.analyse.normalise import normalise, normalise_with_offsets
 from marsad.analyse.numbers import find_quantities
 from marsad.analyse.sentences import split_sentences
@@ -77,6 +77,8 @@ class Analyser:
         language = article.language or detected
         if language != article.language:
             article = replace(article, language=language)
+        # An undetermined ("und") article keeps that label; the steps read it as no language.
+        language = None if language == UNDETERMINED else language
         unit_languages = {unit: unit_language or language for (unit, _), unit_language in zip(units, per_unit)}
         sentences = tuple(sentence for unit, text in units for sentence in split_sentences(unit, text))
         entities = self.entities.find(units, sentences, language, unit_languages)

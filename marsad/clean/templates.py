@@ -22,10 +22,10 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import numpy as np
 import regex
-from datasketch import MinHash
 
 from marsad.analyse.normalise import normalise
 from marsad.models import Article
@@ -69,9 +69,34 @@ def fingerprint(article: Article) -> np.ndarray:
     middle = [line for index, line in enumerate(lines) if not _at_edge(index, len(lines)) and len(line.split()) > 5]
     words = _WORD.findall(normalise(" ".join(middle or lines)))
     pairs = {f"{first} {second}" for first, second in zip(words, words[1:])}
-    sketch = MinHash(num_perm=_PERMUTATIONS, seed=_SEED)
-    sketch.update_batch([pair.encode() for pair in sorted(pairs)])
-    return sketch.hashvalues.astype(np.uint64)
+    return minhash([pair.encode() for pair in sorted(pairs)]).astype(np.uint64)
+
+
+@cache
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def minhash(values: list[bytes], num_perm: int = _PERMUTATIONS, seed: int = _SEED) -> np.ndarray:
+    """datasketch's ``MinHash(num_perm, seed).update_batch(values).hashvalues`` (its default
+    "affine32" scheme, bit for bit: a test holds them equal), without importing datasketch, whose
+    package imports scipy (half a second) and would make every ``marsad clean`` start slow.
+    """
+    with np.errstate(over="ignore"):  # the uint32 wraparound is the scheme's modulo 2^32
+        signature = np.full(num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
+        if not values:
+            return signature
+        hashed = np.array([int.from_bytes(hashlib.sha1(value).digest()[:4], "little") for value in values], dtype=np.uint32).reshape(-1, 1)
+        hashed ^= hashed >> np.uint32(16)  # the MurmurHash3 finalizer, as datasketch pre-mixes
+        hashed *= np.uint32(0x85EBCA6B)
+        hashed ^= hashed >> np.uint32(13)
+        hashed *= np.uint32(0xC2B2AE35)
+        hashed ^= hashed >> np.uint32(16)
+        a, b = _permutations(num_perm, seed)
+        return np.minimum(signature, (hashed * a + b).min(axis=0))
 
 
 def _same_story(a: np.ndarray, b: np.ndarray) -> bool:

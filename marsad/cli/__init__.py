@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from marsad.cli._options import pair_encoder_option
+from marsad.cli._options import languages_option, max_page_option, pair_encoder_option
 from marsad.cli._output import print_json_line, render_article, render_comparison, stderr_console, stdout_console
 from marsad.engine import Engine
 from marsad.errors import InputError, MarsadError
@@ -28,8 +28,10 @@ encoder_option = click.option(
 )
 
 
-def _engine(encoder: str, pair_encoder: str = "auto") -> Engine:
-    return Engine(Settings(encoder=encoder, pair_encoder=pair_encoder))
+def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None, max_page_mb: float = 20) -> Engine:
+    from marsad.cli.stories import _engine as engine_with_settings
+
+    return engine_with_settings(encoder, pair_encoder, languages, max_page_mb)
 
 
 def _report(error: InputError) -> None:
@@ -46,13 +48,21 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines: one object per article.")
 @encoder_option
-def clean(paths: tuple[Path, ...], as_json: bool, encoder: str) -> None:
+@languages_option
+@max_page_option
+def clean(paths: tuple[Path, ...], as_json: bool, encoder: str, languages: str | None, max_page_mb: float) -> None:
     """Clean page files or folders of them: body paragraphs, title, dateline, agency, captions.
 
     A file that cannot be read gets one line on stderr; the others are still cleaned, and the
     exit code is 1 when any input failed.
+
+    \b
+    Examples:
+      marsad clean page.html
+      marsad clean pages/ --json > articles.jsonl
+      marsad clean dump.txt --languages ar,en,fr
     """
-    engine = _engine(encoder)
+    engine = _engine(encoder, languages=languages, max_page_mb=max_page_mb)
     console = stdout_console()
     failed = 0
     for item in engine.clean_paths(paths):
@@ -67,6 +77,9 @@ def clean(paths: tuple[Path, ...], as_json: bool, encoder: str) -> None:
 
 
 def _one_article(engine: Engine, path: Path) -> Article:
+    if not path.exists():
+        hint = " (to compare stored articles by id, add --db STORE)" if len(path.name) == 16 and not path.suffix else ""
+        raise click.ClickException(f"{path}: no such file{hint}")
     results = list(engine.clean_paths([path]))
     articles = [item for item in results if isinstance(item, Article)]
     for item in results:
@@ -78,17 +91,31 @@ def _one_article(engine: Engine, path: Path) -> Article:
 
 
 @cli.command()
-@click.argument("a", type=click.Path(path_type=Path))
-@click.argument("b", type=click.Path(path_type=Path))
+@click.argument("a")
+@click.argument("b")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: scores and evidence.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Compare two stored articles: A and B are article ids in this store (marsad articles lists them); their stored analyses are used, so --encoder plays no part.")
 @encoder_option
 @pair_encoder_option
-def compare(a: Path, b: Path, as_json: bool, encoder: str, pair_encoder: str) -> None:
-    """Judge how similar two articles are on the seven SemEval-2022 Task 8 dimensions (1 = very similar … 4 = unrelated)."""
+def compare(a: str, b: str, as_json: bool, db: Path | None, encoder: str, pair_encoder: str) -> None:
+    """Judge how similar two articles are on the seven SemEval-2022 Task 8 dimensions (1 = very similar … 4 = unrelated).
+
+    \b
+    Examples:
+      marsad compare page-a.html page-b.txt
+      marsad compare 69997c81ea97e140 dc11bc132f0d2cbd --db news.db --json
+    """
     engine = _engine(encoder, pair_encoder)
-    article_a, article_b = _one_article(engine, a), _one_article(engine, b)
+    if db is not None:
+        from marsad.cli.articles import stored_pair
+
+        (article_a, analysed_a), (article_b, analysed_b) = stored_pair(db, a, b)
+    else:
+        article_a, article_b = _one_article(engine, Path(a)), _one_article(engine, Path(b))
+        analysed_a, analysed_b = article_a, article_b
     try:
-        comparison = engine.compare(article_a, article_b)
+        comparison = engine.compare(analysed_a, analysed_b)
     except MarsadError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -101,7 +128,12 @@ def compare(a: Path, b: Path, as_json: bool, encoder: str, pair_encoder: str) ->
 @encoder_option
 @pair_encoder_option
 def demo(encoder: str, pair_encoder: str) -> None:
-    """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them, group them into stories."""
+    """Run the main job on the bundled sample pages: clean two reports of one event and an unrelated page, compare them, group them into stories.
+
+    \b
+    Example:
+      marsad demo --encoder hashing
+    """
     engine = _engine(encoder, pair_encoder)
     console = stdout_console()
     samples = resources.files("marsad").joinpath("samples")
@@ -142,3 +174,10 @@ from marsad.cli.stories import register as register_story_commands  # noqa: E402
 cli.add_command(score_pairs)
 cli.add_command(serve)
 register_story_commands(cli)
+from marsad.cli.articles import articles  # noqa: E402
+from marsad.cli.delete import delete  # noqa: E402
+from marsad.cli.export import export  # noqa: E402
+
+cli.add_command(articles)
+cli.add_command(export)
+cli.add_command(delete)

@@ -13,3 +13,14 @@ pair_encoder_option = click.option(
     show_default=True,
     help="Article-level pair encoder (fine-tuned on same-event ratings): e5-pair, hashing (a test stand-in), none (faster, for bulk backfills), or auto (hashing with the hashing encoder, else e5-pair).",
 )
+
+languages_option = click.option(
+    "--languages", metavar="CODES",
+    help="ISO 639-1 codes language identification chooses among, comma-separated (e.g. ar,en,fr); "
+         "by default every language the encoder covers. Text it is unsure of is 'und'.",
+)
+
+max_page_option = click.option(
+    "--max-page-mb", type=click.FloatRange(0.001, 4096), default=20, show_default=True,
+    help="Pages (and JSON Lines or WARC records) larger than this many MiB are refused with an error, not read.",
+)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
@@ -113,3 +115,118 @@ def render_comparison(console: Console, a: Article, b: Article, comparison: Comp
     for item in evidence["aligned"]:
         aligned.add_row(f"{item['similarity']:.2f}", _text(item["a"]), _text(item["b"]))
     console.print(aligned)
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, with an ellipsis when cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)) + "…" if width > 0 else ""
+
+
+def _outlets_text(outlets: tuple[str, ...] | list[str], width: int | None = None) -> str:
+    """"bbc.co.uk, reuters.com +2": as many outlets as fit, and how many more."""
+    names = list(outlets)
+    if not names:
+        return "—"
+    if width is None:
+        return ", ".join(names)
+    for shown in range(len(names), 1, -1):
+        text = ", ".join(names[:shown]) + (f" +{len(names) - shown}" if shown < len(names) else "")
+        if len(text) <= width:
+            return text
+    more = f" +{len(names) - 1}" if len(names) > 1 else ""
+    return _fit(names[0], width - len(more)) + more
+
+
+def story_date(summary) -> str:
+    """The story's publication date as listed: its last one, or "undated" (never the day it was stored)."""
+    return (summary.last_published or "")[:10] or "undated"
+
+
+def render_story_lines(console: Console, stories, total: int, piped: bool) -> None:
+    """One line per story: publication date, size, outlets, headline, id.
+
+    In a terminal the line fits its width (outlets and headline cut with …); piped, the columns
+    are tab-separated and whole, for ``cut``, ``grep`` or a spreadsheet.
+    """
+    if piped:
+        sys.stdout.write("published\tsize\toutlets\theadline\tid\n")
+        for s in stories:
+            headline = (s.headline or "").replace("\t", " ").replace("\n", " ")
+            sys.stdout.write(f"{story_date(s)}\t{s.size}\t{', '.join(s.outlets)}\t{headline}\t{s.id}\n")
+        return
+    width = console.width
+    outlets_width = max(12, min(30, width // 5))
+    # date(10) size(4) outlets id(17) and four 2-space gaps; the headline takes the rest.
+    headline_width = max(10, width - 10 - 4 - outlets_width - 17 - 8)
+    header = f"{'published':10}  {'size':>4}  {'outlets':{outlets_width}}  {'headline':{headline_width}}  id"
+    console.print(Text(_fit(header, width), style="dim"), soft_wrap=True)
+    for s in stories:
+        headline = _fit((s.headline or "(no headline)").replace("\n", " "), headline_width)
+        from rich.cells import cell_len
+
+        line = Text(f"{story_date(s):10}  {s.size:>4}  {_outlets_text(s.outlets, outlets_width):{outlets_width}}  ")
+        line.append(headline + " " * max(headline_width - cell_len(headline), 0), style="bold")
+        line.append(f"  {s.id}", style="dim")
+        console.print(line, soft_wrap=True, no_wrap=True, overflow="ellipsis")
+    console.print(Text(f"{len(stories)} of {total} stories", style="dim"))
+
+
+def render_article_lines(console: Console, articles, total: int, piped: bool, footer: bool = True) -> None:
+    """One line per article: publication date (or "undated"), outlet, language, title, id."""
+    if piped:
+        sys.stdout.write("published\toutlet\tlanguage\ttitle\tid\n")
+        for a in articles:
+            title = (a.title or "").replace("\t", " ").replace("\n", " ")
+            sys.stdout.write(f"{(a.published or '')[:10] or 'undated'}\t{a.outlet or ''}\t{a.language or ''}\t{title}\t{a.id}\n")
+        return
+    from rich.cells import cell_len
+
+    width = console.width
+    outlet_width = max(10, min(24, width // 6))
+    title_width = max(10, width - 10 - outlet_width - 4 - 16 - 8)
+    console.print(Text(_fit(f"{'published':10}  {'outlet':{outlet_width}}  {'lang':4}  {'title':{title_width}}  id", width), style="dim"), soft_wrap=True)
+    for a in articles:
+        title = _fit((a.title or "(no title)").replace("\n", " "), title_width)
+        line = Text(f"{(a.published or '')[:10] or 'undated':10}  {_fit(a.outlet or '—', outlet_width):{outlet_width}}  {(a.language or '—'):4}  ")
+        line.append(title + " " * max(title_width - cell_len(title), 0), style="bold")
+        line.append(f"  {a.id}", style="dim")
+        console.print(line, soft_wrap=True, no_wrap=True, overflow="ellipsis")
+    if footer:
+        console.print(Text(f"{len(articles)} of {total} articles", style="dim"))
+
+
+def progress() -> Any:
+    """A progress bar on stderr (only in a terminal): done/total, rate per second, elapsed and ETA."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        console=stderr_console(), disable=not sys.stderr.isatty(), transient=True,
+    )
+
+
+def rate_text(task: Any) -> str:
+    """"12.3/s" once a rate is known."""
+    return f"{task.speed:.1f}/s" if task.speed else ""
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Callable[..., None]]:
+    """``with progress_bar("ingest", 300) as advance: advance(1)``, or ``advance(completed=n)``."""
+    with progress() as bar:
+        task_id = bar.add_task(description, total=total, rate="")
+
+        def advance(steps: int = 0, *, completed: int | None = None) -> None:
+            if completed is not None:
+                bar.update(task_id, completed=completed)
+            else:
+                bar.advance(task_id, steps)
+            task = bar.tasks[0]
+            bar.update(task_id, rate=rate_text(task))
+
+        yield advance

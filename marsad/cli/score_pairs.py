@@ -2,7 +2,8 @@
 
 Inputs:
 
-* JSON Lines, one pair a line: ``{"id": …, "a": {"title": …, "text": …, "language": …}, "b": {…}}``
+* JSON Lines, one pair a line: ``{"id": …, "a": {"title": …, "text": …, "language": …}, "b": {…}}``,
+  or SemEval's own layout ``{"pair_id": …, "text1": …, "text2": …, "lang1": …, "lang2": …}``
   (``language`` and ``title`` are optional; ``published`` and ``agency`` are used when given);
 * a CSV in the SemEval-2022 Task 8 layout: ``pair_id`` (``<id1>_<id2>``), ``url1_lang``,
   ``url2_lang``, with the downloaded article files (``<id>.json``: ``title``, ``text``,
@@ -77,8 +78,13 @@ def read_jsonl(path: Path) -> Iterator[PairInput | InputError]:
             except json.JSONDecodeError as error:
                 yield MalformedInput(source, f"not valid JSON ({error.msg})")
                 continue
+            if isinstance(record, dict) and "a" not in record and "text1" in record and "text2" in record:
+                # The SemEval-2022 layout with the texts inline (as the CSV's text1/text2 columns).
+                record = {"id": record.get("pair_id", record.get("id", number)),
+                          "a": {"text": record["text1"], "language": record.get("lang1") or record.get("url1_lang")},
+                          "b": {"text": record["text2"], "language": record.get("lang2") or record.get("url2_lang")}}
             if not isinstance(record, dict) or "a" not in record or "b" not in record:
-                yield MalformedInput(source, 'expected an object with "a" and "b" articles')
+                yield MalformedInput(source, 'expected an object with "a" and "b" articles, or SemEval\'s "text1" and "text2"')
                 continue
             try:
                 yield PairInput(record.get("id", number), _article(record["a"], source, "a"), _article(record["b"], source, "b"))
@@ -195,7 +201,8 @@ class BatchScorer:
 
 @click.command("score-pairs")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines output (the default; kept for symmetry with the other commands).")
+# The output is always JSON Lines: --json is accepted for scripts that pass it, and not listed.
+@click.option("--json", "as_json", is_flag=True, hidden=True)
 @click.option(
     "--encoder",
     type=click.Choice(ENCODERS),
@@ -205,7 +212,14 @@ class BatchScorer:
 )
 @pair_encoder_option
 def score_pairs(file: Path, as_json: bool, encoder: str, pair_encoder: str) -> None:
-    """Score a batch of article pairs (JSON Lines or a SemEval CSV): one line {"id", "scores"} per pair."""
+    """Score a batch of article pairs (JSON Lines or a SemEval CSV): one line {"id", "scores"} per pair.
+
+    \b
+    Examples:
+      marsad score-pairs pairs.jsonl > scores.jsonl
+      marsad score-pairs semeval/ar_ar_pairs_with_text.jsonl --encoder e5
+      marsad score-pairs semeval/train.csv
+    """
     try:
         scorer = BatchScorer(encoder, pair_encoder)
     except MarsadError as error:

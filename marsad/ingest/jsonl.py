@@ -57,7 +57,7 @@ def read_jsonl(stream: BinaryIO, source: str, settings: Settings, names: JsonFie
     for number, line in enumerate(_lines(stream, settings.max_page_bytes), 1):
         where = f"{source}:{number}"
         if isinstance(line, int):
-            yield TooLarge(where, f"line is over the {settings.max_page_bytes:,}-byte page limit", "raise max_page_bytes to read it")
+            yield TooLarge(where, f"line is over the {settings.max_page_bytes:,}-byte page limit", "raise the limit with --max-page-mb, or Settings(max_page_bytes=…)")
             records += 1
             continue
         if not line.strip():
@@ -111,7 +111,7 @@ def _record_page(line: bytes, where: str, names: JsonFields) -> RawPage:
             # Already-clean text from a scraper, its headline and date in their own fields.
             return RawPage(source=where, text=body, encoding="utf-8", format="plain", url=url, title=title, published=date, outlet=outlet)
         return RawPage(source=where, text=body, encoding="utf-8", format="text", url=url, outlet=outlet)
-    raise EmptyInput(where, f"no {names.html!r} or {names.text!r} field with content", "set the JSON field names if the file uses others")
+    raise EmptyInput(where, f"no {names.html!r} or {names.text!r} field with content", "name the field \"text\" or \"html\", or pass JsonFields(text=…, html=…) to marsad.ingest.read_paths")
 
 
 def _string(record: dict[str, Any], name: str, where: str) -> str | None:

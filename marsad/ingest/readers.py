@@ -199,7 +199,7 @@ def _read_stream(
 
 def _too_large(source: str, size: int | None, settings: Settings) -> TooLarge:
     what = f"file is {size:,} bytes" if size else "page is larger"
-    return TooLarge(source, f"{what}, over the {settings.max_page_bytes:,}-byte page limit", "raise max_page_bytes to read it")
+    return TooLarge(source, f"{what}, over the {settings.max_page_bytes:,}-byte page limit", "raise the limit with --max-page-mb, or Settings(max_page_bytes=…)")
 
 
 class _Prefixed(io.RawIOBase):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from marsad.errors import InputError, MarsadError, ModelError, StoreError
 from marsad.models import Analysed, RawPage
 from marsad.serve.ingest import ingest_pages
-from marsad.store.base import ArticleQuery, StoryQuery
+from marsad.store.base import STORY_SORTS, ArticleQuery, StoryQuery
 
 router = APIRouter(prefix="/api")
 
@@ -108,10 +108,13 @@ Text = Annotated[str | None, Query(max_length=500, description="Words to find in
 Entity = Annotated[str | None, Query(max_length=200, description="A canonical entity id, e.g. `country:US`, `place:658225`.")]
 Language = Annotated[str | None, Query(max_length=10, description="ISO 639-1 code, e.g. `ar`.")]
 Outlet = Annotated[str | None, Query(max_length=200, description="An outlet, e.g. `reuters.com`.")]
-Since = Annotated[date | None, Query(description="Keep what was published on or after this date (YYYY-MM-DD).")]
-Until = Annotated[date | None, Query(description="Keep what was published on or before this date (YYYY-MM-DD).")]
+Since = Annotated[date | None, Query(description="Keep what was published on or after this date (YYYY-MM-DD); what has no publication date is left out.")]
+Until = Annotated[date | None, Query(description="Keep what was published on or before this date (YYYY-MM-DD); what has no publication date is left out.")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+Undated = Annotated[Literal["include", "exclude", "only"] | None, Query(description="Stories with no publication date: `include` (listed after the dated ones; the default), `exclude` or `only`. A `since` or `until` filter leaves them out.")]
+Sort = Annotated[Literal[STORY_SORTS] | None, Query(description="Order: `published` (newest publication first, undated last; the default), `size` (most independent articles) or `outlets` (most outlets).")]
+MinOutlets = Annotated[int | None, Query(ge=1, le=1000, description="Only stories told by at least this many outlets.")]
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,12 @@ class SearchFilters:
     outlet: str | None = None
     since: date | None = None
     until: date | None = None
+    undated: str | None = None
+    sort: str | None = None
+    min_outlets: int | None = None
 
     def query_fields(self) -> dict[str, Any]:
-        """As :class:`StoryQuery` / :class:`ArticleQuery` fields (empty values are no filter)."""
+        """As :class:`ArticleQuery` fields (empty values are no filter)."""
         return {
             "text": self.q or None,
             "entity": self.entity or None,
@@ -134,6 +140,15 @@ class SearchFilters:
             "outlet": self.outlet or None,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
+        }
+
+    def story_fields(self) -> dict[str, Any]:
+        """As :class:`StoryQuery` fields: the article filters, and how stories are ordered and kept."""
+        return {
+            **self.query_fields(),
+            "dated": {"exclude": True, "only": False}.get(self.undated or "include"),
+            "sort": self.sort or "published",
+            "min_outlets": self.min_outlets or 1,
         }
 
     def given(self) -> dict[str, str]:
@@ -145,7 +160,13 @@ def search_filters(q: Text = None, entity: Entity = None, language: Language = N
     return SearchFilters(q, entity, language, outlet, since, until)
 
 
+def story_filters(q: Text = None, entity: Entity = None, language: Language = None, outlet: Outlet = None, since: Since = None, until: Until = None,
+                  undated: Undated = None, sort: Sort = None, min_outlets: MinOutlets = None) -> SearchFilters:
+    return SearchFilters(q, entity, language, outlet, since, until, undated, sort, min_outlets)
+
+
 Filters = Annotated[SearchFilters, Depends(search_filters)]
+StoryFilters = Annotated[SearchFilters, Depends(story_filters)]
 
 
 def search(find, query):
@@ -162,27 +183,37 @@ def health(request: Request) -> dict[str, Any]:
     return {"status": "ok", "encoder": request.app.state.engine.settings.encoder, "store": _store(request).counts().as_dict()}
 
 
-@router.get("/stories", summary="List and search stories, newest first")
-def list_stories(request: Request, filters: Filters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    """Stories whose articles match every filter given; `total` counts all matches, `items` is one page."""
-    return search(_store(request).stories, StoryQuery(**filters.query_fields(), limit=limit, offset=offset)).as_dict()
+_BAD_SEARCH = {400: {"description": "A search the store cannot run"}, 422: {"description": "A parameter out of range or of the wrong type"}}
+_NOT_FOUND = {404: {"description": "No such id in the store (or an id of the wrong shape)"}}
 
 
-@router.get("/stories/{story_id}", summary="One story with its articles (copies folded under their original)")
+@router.get("/stories", summary="List and search stories, newest publication first", responses=_BAD_SEARCH)
+def list_stories(request: Request, filters: StoryFilters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Stories whose articles match every filter given; `total` counts all matches, `items` is one page.
+    Dates are publication dates: a story with none is listed after the dated ones, as `first_published: null`."""
+    return search(_store(request).stories, StoryQuery(**filters.story_fields(), limit=limit, offset=offset)).as_dict()
+
+
+@router.get("/stories/{story_id}", summary="One story with its articles (copies folded under their original)", responses=_NOT_FOUND)
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
-    detail = _store(request).story(story_id) if STORY_ID.fullmatch(story_id) else None
+    """Each member carries `joined`: why it is in the story (`score_against_story`, `matched_article`,
+    `matched_score`, `shared_entities`), as `marsad story --json` prints it."""
+    store = _store(request)
+    detail = store.story(story_id) if STORY_ID.fullmatch(story_id) else None
     if detail is None:
         raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
-    return detail.as_dict()
+    from marsad.cluster.membership import explain_members, story_with_reasons
+
+    return story_with_reasons(detail, explain_members(detail, store))
 
 
-@router.get("/articles", summary="List and search articles, newest first")
+@router.get("/articles", summary="List and search articles, newest publication first (undated last)", responses=_BAD_SEARCH)
 def list_articles(request: Request, filters: Filters, story: Annotated[str | None, Query(max_length=40, description="Only this story's articles.")] = None, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     query = ArticleQuery(**filters.query_fields(), story_id=story or None, limit=limit, offset=offset)
     return search(_store(request).articles, query).as_dict()
 
 
-@router.get("/articles/{article_id}", summary="One article: clean text, fields, entities, copies")
+@router.get("/articles/{article_id}", summary="One article: clean text, fields, entities, copies", responses=_NOT_FOUND)
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
     stored = _store(request).article(article_id) if ARTICLE_ID.fullmatch(article_id) else None
     if stored is None:
@@ -190,7 +221,8 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
     return stored.as_dict()
 
 
-@router.get("/compare", summary="Compare two stored articles: the seven scores and the evidence")
+@router.get("/compare", summary="Compare two stored articles: the seven scores and the evidence",
+            responses={**_NOT_FOUND, 422: {"description": "The two articles cannot be compared"}, 503: {"description": "The model failed to load or run"}})
 def compare(request: Request, a: Annotated[str, Query(max_length=40, description="An article id.")], b: Annotated[str, Query(max_length=40, description="Another article id.")]) -> dict[str, Any]:
     """The same JSON as `marsad compare --json`: `scores` (1 = very similar … 4 = unrelated) and `evidence`."""
     return compare_stored(request, a, b)[2]

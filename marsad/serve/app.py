@@ -27,6 +27,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marsad.engine import Engine
+from marsad.serve import interface
 from marsad.serve.security import BodySizeLimit, SecurityHeaders
 from marsad.store.base import Store
 
@@ -100,6 +101,7 @@ def create_app(store: Store, engine: Engine, settings: ServeSettings | None = No
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.globals["version"] = __version__
     app.state.templates.env.filters["safe_url"] = _web_address
+    app.state.templates.env.globals.update(interface.template_globals())  # labels and dates in the reader's language
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_hosts is not None:

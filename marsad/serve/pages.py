@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
-from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, compare_stored, search
+from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, StoryFilters, compare_stored, search
 from marsad.serve.article_view import article_view
 from marsad.serve.compare_view import compare_view
+from marsad.serve.interface import remember_choices
 from marsad.serve.story_view import story_view
-from marsad.store.base import StoryQuery
+from marsad.store.base import ArticleQuery, StoryQuery
 
 router = APIRouter(include_in_schema=False)
 
 
 def _render(request: Request, template: str, **context) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, template, context)
+    return remember_choices(request, request.app.state.templates.TemplateResponse(request, template, context))
+
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _markdown_code(text: str) -> Markup:
+    """The OpenAPI descriptions' `code` spans as <code>, everything else escaped."""
+    parts = _CODE.split(text or "")
+    return Markup("").join(Markup("<code>{}</code>").format(part) if index % 2 else escape(part) for index, part in enumerate(parts))
 
 
 @router.get("/", response_class=HTMLResponse)
-def stories_page(request: Request, filters: Filters, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+def stories_page(request: Request, filters: StoryFilters, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
     size = request.app.state.settings.page_size
     store = request.app.state.store
-    result = search(store.stories, StoryQuery(**filters.query_fields(), limit=size, offset=(page - 1) * size))
+    result = search(store.stories, StoryQuery(**filters.story_fields(), limit=size, offset=(page - 1) * size))
 
     def page_link(number: int) -> str:
         return "/?" + urlencode({**filters.given(), "page": number})
@@ -40,6 +52,19 @@ def stories_page(request: Request, filters: Filters, page: Annotated[int, Query(
         next=page_link(page + 1) if page * size < result.total else None,
         counts=store.counts(),
     )
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles_page(request: Request, filters: Filters, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    """Stored articles, newest publication first: the page twin of ``marsad articles``."""
+    size = request.app.state.settings.page_size
+    result = search(request.app.state.store.articles, ArticleQuery(**filters.query_fields(), limit=size, offset=(page - 1) * size))
+
+    def page_link(number: int) -> str:
+        return "/articles?" + urlencode({**filters.given(), "page": number})
+
+    return _render(request, "articles.html", result=result, filters=filters.given(), q=filters.q or "",
+                   previous=page_link(page - 1) if page > 1 else None, next=page_link(page + 1) if page * size < result.total else None)
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
@@ -79,15 +104,28 @@ def api_docs(request: Request):
     for path, methods in schema.get("paths", {}).items():
         for method, operation in methods.items():
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            responses = dict(operation.get("responses", {}))
+            # FastAPI lists a 422 for every operation with parameters; a path id is only ever
+            # not found (404), so the 422 stays where a query parameter or a body can be invalid
+            # (marsad answers it as one line naming the field; malformed JSON is a 400).
+            if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])) or operation.get("requestBody"):
+                responses["422"] = {"description": "A parameter or field is invalid (one line naming it)"}
+            else:
+                responses.pop("422", None)
             operations.append(
                 {
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
-                    "parameters": operation.get("parameters", []),
+                    "summary": _markdown_code(operation.get("summary", "")),
+                    "description": _markdown_code(operation.get("description", "")),
+                    "parameters": [{**parameter, "description": _markdown_code(parameter.get("description", ""))} for parameter in operation.get("parameters", [])],
                     "body": body.get("$ref", "").rsplit("/", 1)[-1] or None,
-                    "responses": sorted(operation.get("responses", {})),
+                    "responses": [(code, _markdown_code(response.get("description", ""))) for code, response in sorted(responses.items())],
                 }
             )
-    return _render(request, "docs.html", schema=schema, operations=operations, models=schema.get("components", {}).get("schemas", {}))
+    models = {name: {**model, "description": _markdown_code(model.get("description", "")),
+                     "properties": {field: {**spec, "description": _markdown_code(spec.get("description") or spec.get("title") or "")}
+                                    for field, spec in model.get("properties", {}).items()}}
+              for name, model in schema.get("components", {}).get("schemas", {}).items()}
+    info = {key: _markdown_code(schema.get("info", {}).get(key) or "") for key in ("title", "version", "summary", "description")}
+    return _render(request, "docs.html", schema=schema, info=info, operations=operations, models=models)

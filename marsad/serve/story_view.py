@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from marsad.errors import ModelError
+from marsad.cluster.membership import Membership, explain_members
 from marsad.compare.align import align, similarity_matrix
 from marsad.compare.evidence import build_evidence
 from marsad.compare.model import model_for_dim
+from marsad.errors import ModelError
 from marsad.models import Analysed, Evidence
 from marsad.serve.article_view import KIND_NAMES, ArticleView, article_view
 from marsad.serve.marks import UnitMarks
-from marsad.store.base import ArticleRef, StoryDetail, Store
+from marsad.store.base import ArticleRef, Store, StoryDetail
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Column:
     view: ArticleView
     only_here: tuple[Fact, ...]
     copy_count: int
+    joined: Membership | None = None  # why it is in the story
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class StoryView:
     unlisted: int  # members beyond those
     conflicts: tuple[Conflict, ...]
     timeline: Timeline | None
+    undated: int = 0  # members and copies without a publication date (not on the timeline)
 
 
 def _facts(doc: Analysed) -> dict[str, tuple[Fact, list[Any]]]:
@@ -207,19 +210,18 @@ def story_view(detail: StoryDetail, store: Store) -> StoryView:
                 for span in spans:
                     marks[index].fact(span, "only", f"only {names[index]} reports this {KIND_NAMES.get(fact.kind, fact.kind)}")
 
+    joined = explain_members(detail, store)
     columns = tuple(
-        Column(article_view(doc, marks[index], outlet=member.article.outlet, copies=member.copies), tuple(only_here[index]), len(member.copies))
+        Column(article_view(doc, marks[index], outlet=member.article.outlet, copies=member.copies), tuple(only_here[index]), len(member.copies),
+               joined.get(member.article.id))
         for index, (doc, member) in enumerate(zip(docs, members))
     )
 
     refs = [(ref, copy) for member in detail.members for ref, copy in [(member.article, False), *((c, True) for c in member.copies)]][:MAX_TIMELINE_POINTS]
-    if any(ref.published for ref, _ in refs):
-        entries = [(ref.outlet or "unknown outlet", ref.published, ref, copy) for ref, copy in refs]
-    else:
-        # No article says when it was published: show when each was stored instead.
-        stored = {ref.id: store.article(ref.id) for ref, _ in refs}
-        entries = [(ref.outlet or "unknown outlet", stored[ref.id].added if stored[ref.id] else None, ref, copy) for ref, copy in refs]
+    # Publication dates only: an undated article is counted as undated, never drawn at the time it was stored.
+    entries = [(ref.outlet or "unknown outlet", ref.published, ref, copy) for ref, copy in refs]
     rest = detail.members[MAX_COLUMNS:]
     more = tuple(member.article for member in rest[:MAX_LISTED])
-    return StoryView(detail, columns, more, len(rest) - len(more), tuple(conflicts), build_timeline(entries))
+    undated = sum(1 for _, when, _, _ in entries if not when)
+    return StoryView(detail, columns, more, len(rest) - len(more), tuple(conflicts), build_timeline(entries), undated)
 

@@ -208,9 +208,15 @@ class StoryQuery:
         entity: a canonical entity id some member names ("country:US").
         language: a member's language (ISO 639-1).
         outlet: a member's outlet ("reuters.com").
-        since, until: ISO dates; a story is kept when its time span overlaps [since, until].
+        since, until: ISO dates; a story is kept when its publication span overlaps [since, until].
+            A story none of whose articles gives a publication date is left out by either.
         min_size: keep stories with at least this many independent articles.
-        limit, offset: paging; stories come newest first (last published, then last updated).
+        min_outlets: keep stories told by at least this many outlets.
+        dated: True keeps only stories with a publication date, False only those without, None both.
+        sort: one of :data:`STORY_SORTS`: ``published`` (newest publication first; undated stories
+            last, never as new), ``size`` (most independent articles first) or ``outlets`` (most
+            outlets first); ties go newest first.
+        limit, offset: paging.
     """
 
     text: str | None = None
@@ -222,11 +228,30 @@ class StoryQuery:
     min_size: int = 1
     limit: int = 50
     offset: int = 0
+    min_outlets: int = 1
+    dated: bool | None = None
+    sort: str = "published"
+
+    def __post_init__(self) -> None:
+        if self.sort not in STORY_SORTS:
+            from marsad.errors import ConfigError
+
+            raise ConfigError(f"sort: unknown order {self.sort!r} (choose one of: {', '.join(STORY_SORTS)})")
+
+
+#: The columns of ``marsad export`` (and :meth:`Store.export_articles` / :meth:`Store.export_stories`).
+EXPORT_ARTICLE_COLUMNS = ("id", "story_id", "title", "text", "outlet", "url", "language", "published", "dateline", "agency",
+                          "author", "copy_of", "copy_kind", "added")
+EXPORT_STORY_COLUMNS = ("id", "headline", "size", "articles", "outlets", "languages", "first_published", "last_published", "updated")
+
+#: How stories can be ordered (``StoryQuery.sort``, ``marsad stories --sort``, ``/api/stories?sort=``).
+STORY_SORTS = ("published", "size", "outlets")
 
 
 @dataclass(frozen=True)
 class ArticleQuery:
-    """Which articles to list (newest first); same filters as :class:`StoryQuery`, per article."""
+    """Which articles to list (newest publication first, undated last); same filters as
+    :class:`StoryQuery`, per article (``since``/``until`` leave undated articles out)."""
 
     text: str | None = None
     entity: str | None = None
@@ -237,6 +262,19 @@ class ArticleQuery:
     story_id: str | None = None
     limit: int = 50
     offset: int = 0
+
+
+@dataclass(frozen=True)
+class DeletedArticle:
+    """What :meth:`Store.delete_article` did."""
+
+    id: str
+    story_id: str | None
+    story_deleted: bool  # the article was its story's last
+    promoted: str | None = None  # the copy that took its place as an independent article
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "story_id": self.story_id, "story_deleted": self.story_deleted, "promoted": self.promoted}
 
 
 @dataclass(frozen=True)
@@ -346,6 +384,26 @@ class Store(Protocol):
     def counts(self) -> StoreCounts:
         ...
 
+    def sources(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id → the source (file, URL, request) it was stored from."""
+        ...
+
+    def vector_dim(self) -> int | None:
+        """Length of the stored document vectors, or None for an empty store."""
+        ...
+
+    def story_ids_starting(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids of stories starting with ``prefix``, at most ``limit``."""
+        ...
+
+    def export_articles(self) -> Iterator[dict[str, Any]]:
+        """Every stored article as a flat record with the keys :data:`EXPORT_ARTICLE_COLUMNS`."""
+        ...
+
+    def export_stories(self) -> Iterator[dict[str, Any]]:
+        """Every story as a flat record with the keys :data:`EXPORT_STORY_COLUMNS`, newest first."""
+        ...
+
     # write side ---------------------------------------------------------------------------
     def add(self, batch: Batch) -> None:
         """Write ``batch`` in one transaction: all of it is stored, or none of it.
@@ -357,7 +415,11 @@ class Store(Protocol):
         ...
 
     def generation(self) -> int:
-        """How many times every story has been rebuilt (:meth:`rebuild_stories`)."""
+        """How many times every story has been rebuilt (:meth:`rebuild_stories`) or lost an article."""
+        ...
+
+    def delete_article(self, article_id: str) -> DeletedArticle | None:
+        """Remove one article in one transaction, its story recomputed from the members left; None when absent."""
         ...
 
     def rebuild_stories(self, replay: Callable[["Store", Iterator[tuple[Analysed, str | None]]], None]) -> None:

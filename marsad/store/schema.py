@@ -145,6 +145,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX articles_by_id ON articles(id, story_id, copy_of, published);
     """,
+    # 5: a story none of whose articles is dated sorts last, not on the day it was ingested
+    """
+    UPDATE stories SET recency = '' WHERE last_published IS NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -47,6 +47,7 @@ from marsad.store.base import (
     StoryDetail,
     StoryMember,
     StoryQuery,
+    DeletedArticle,
     StoryState,
     StorySummary,
 )
@@ -91,14 +92,28 @@ def now_iso() -> str:
 
 
 def outlet_of(article: Article, given: str | None = None) -> str | None:
-    """The outlet: as given, else as the article says, else the URL's host without ``www.``."""
-    outlet = given or getattr(article, "outlet", None)
-    if outlet:
-        return outlet
+    """The outlet, one form per site: the URL's host without ``www.`` when there is a URL (a page's
+    own site name, "Reuters", and a feed's host, "reuters.com", would otherwise be two outlets),
+    else the name given, else the name the article carries."""
     if article.url:
-        host = urlsplit(article.url).hostname or ""
-        return host.removeprefix("www.") or None
-    return None
+        host = (urlsplit(article.url).hostname or "").lower().removeprefix("www.")
+        if host:
+            return host
+    outlet = (given or getattr(article, "outlet", None) or "").strip()
+    return outlet or None
+
+
+def outlet_filter(column: str, outlet: str) -> tuple[str, list[str]]:
+    """SQL matching ``outlet`` however it is written: "reuters.com", "www.Reuters.com", "Reuters"
+    (the site's host starting so), "Al Jazeera" ("aljazeera.net")."""
+    name = outlet.strip().lower().removeprefix("www.")
+    forms = list(dict.fromkeys([name, name.replace(" ", "")]))
+    clauses = [f"{column} = ? COLLATE NOCASE"] * len(forms)
+    params = list(forms)
+    if "." not in name:
+        clauses += [f"{column} LIKE ?"] * len(forms)
+        params += [f"{form}.%" for form in forms]
+    return "(" + " OR ".join(clauses) + ")", params
 
 
 def fts_query(text: str) -> str | None:
@@ -469,7 +484,7 @@ class SQLiteStore:
         if row:
             outlets = outlets | set(json.loads(row[0]))
             languages = languages | set(json.loads(row[1]))
-        recency = state.last_published or now[:10]
+        recency = state.last_published or ""  # undated: listed last, never as new (not the ingest day)
         self.db.execute(
             "INSERT OR REPLACE INTO stories (id, headline, headline_article, size, articles, first_published, last_published, updated, recency, outlets, languages, centroid)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -479,6 +494,100 @@ class SQLiteStore:
                 json.dumps(sorted(languages)), encode_vector(state.centroid),
             ),
         )
+
+    # -- delete ---------------------------------------------------------------------------
+    def delete_article(self, article_id: str) -> DeletedArticle | None:
+        """Remove one article, in one transaction; None when there is no such article.
+
+        Its story loses it: size, articles, outlets, languages, publication span, centroid and
+        entity profile are recomputed from the members left, and a story left empty is deleted.
+        Its earliest copy, if any, takes its place as an independent article (the other copies
+        then copy that one). The article leaves the full-text and vector indexes; the band index
+        keeps its keys, whose look-ups a deleted id no longer answers. The stories' generation
+        goes up, so a batch another process clustered meanwhile is clustered again.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only")
+        with self._lock:
+            with self._writing(f"deleting {article_id}"):
+                row = self.db.execute("SELECT rowid, story_id, copy_of, fields, vector FROM articles WHERE id = ?", (article_id,)).fetchone()
+                if row is None:
+                    return None
+                rowid, story_id, copy_of, fields, vector = row
+                article = _article_from_json(fields)
+                independent = copy_of is None
+                promoted = None
+                if independent:
+                    copies = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE copy_of = ? ORDER BY published, rowid", (article_id,))]
+                    if copies:
+                        promoted = copies[0]
+                        self.db.execute("UPDATE articles SET copy_of = NULL, copy_kind = NULL WHERE id = ?", (promoted,))
+                        self.db.execute("UPDATE articles SET copy_of = ? WHERE copy_of = ?", (promoted, article_id))
+                        self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'articles'")
+                        self.db.execute("UPDATE counters SET value = value - 1 WHERE name = 'copies'")
+                        self._count_entities(promoted, story_id, +1)
+                    self._count_entities(article_id, story_id, -1)
+                self.db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+                                (rowid, normalise(article.title or ""), normalise(article.text)))
+                self.db.execute("DELETE FROM article_fingerprints WHERE rowid = ?", (rowid,))
+                self.db.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+                self.db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
+                self.db.execute("UPDATE counters SET value = value - 1 WHERE name = ?", ("articles" if independent else "copies",))
+                story_deleted = self._restate_story(story_id, article_id, decode_vector(vector) if independent else None,
+                                                    promoted) if story_id else False
+                self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'generation'")
+            index = self._vector_index()  # loaded (or rebuilt) if this process had not: the saved one holds the article too
+            if index is not None:
+                index.remove([article_id])
+                self.save_index()
+        return DeletedArticle(article_id, story_id, story_deleted, promoted)
+
+    def _count_entities(self, article_id: str, story_id: str | None, step: int) -> None:
+        """Count (``step`` = 1) or uncount (-1) an article's entities as independent coverage."""
+        entities = [r[0] for r in self.db.execute("SELECT entity_id FROM article_entities WHERE article_id = ?", (article_id,))]
+        self.db.executemany("UPDATE entities SET articles = max(articles + ?, 0) WHERE id = ?", [(step, entity) for entity in entities])
+        if story_id:
+            if step > 0:
+                self.db.executemany(
+                    "INSERT INTO story_entities (entity_id, story_id, articles, last_published) VALUES (?, ?, 1, NULL)"
+                    " ON CONFLICT (entity_id, story_id) DO UPDATE SET articles = articles + 1", [(entity, story_id) for entity in entities])
+            else:
+                self.db.executemany("UPDATE story_entities SET articles = articles - 1 WHERE entity_id = ? AND story_id = ?",
+                                    [(entity, story_id) for entity in entities])
+                self.db.execute("DELETE FROM story_entities WHERE story_id = ? AND articles <= 0", (story_id,))
+
+    def _restate_story(self, story_id: str, deleted: str, vector: np.ndarray | None, promoted: str | None) -> bool:
+        """Recompute a story's row from the members left after ``deleted`` went; True when none is left."""
+        members = self.db.execute(
+            "SELECT id, title, outlet, language, published, copy_of FROM articles WHERE story_id = ? ORDER BY published IS NULL, published, rowid", (story_id,),
+        ).fetchall()
+        if not members:
+            self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            self.db.execute("DELETE FROM story_entities WHERE story_id = ?", (story_id,))
+            return True
+        row = self.db.execute("SELECT headline, headline_article, centroid FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return False
+        headline, headline_article, centroid = row[0], row[1], decode_vector(row[2])
+        if vector is not None and len(vector) == len(centroid):
+            centroid = centroid - vector  # the centroid is the sum of the independent members' vectors
+        if promoted is not None:
+            promoted_vector = self.db.execute("SELECT vector FROM articles WHERE id = ?", (promoted,)).fetchone()
+            if promoted_vector:
+                centroid = centroid + decode_vector(promoted_vector[0])
+        if headline_article == deleted:
+            titled = next((m for m in members if m[1]), None)
+            headline, headline_article = (titled[1], titled[0]) if titled else (None, None)
+        dates = [m[4] for m in members if m[4]]
+        last = max(dates) if dates else None
+        self.db.execute(
+            "UPDATE stories SET headline = ?, headline_article = ?, size = ?, articles = ?, first_published = ?, last_published = ?,"
+            " recency = ?, outlets = ?, languages = ?, centroid = ? WHERE id = ?",
+            (headline, headline_article, sum(1 for m in members if m[5] is None), len(members), min(dates) if dates else None, last,
+             last or "", json.dumps(sorted({m[2] for m in members if m[2]}), ensure_ascii=False),
+             json.dumps(sorted({m[3] for m in members if m[3]})), encode_vector(np.asarray(centroid, dtype=np.float32)), story_id),
+        )
+        return False
 
     # -- what the clusterer asks ----------------------------------------------------------
     def known(self, article_ids: Sequence[str]) -> set[str]:
@@ -597,14 +706,22 @@ class SQLiteStore:
             where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
             params.append(query.language)
         if query.outlet:
-            where.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
-            params.append(query.outlet)
+            clause, values = outlet_filter("outlet", query.outlet)
+            where.append(f"s.id IN (SELECT story_id FROM articles WHERE {clause})")
+            params.extend(values)
+        if query.min_outlets > 1:
+            where.append("json_array_length(s.outlets) >= ?")
+            params.append(query.min_outlets)
+        # Dates are publication dates only: an undated story (recency '') passes no date filter.
+        # ("s.last_published IS NOT NULL" also holds for a store a writer has not migrated yet.)
         if query.since:
-            where.append("s.recency >= ?")
+            where.append("s.recency >= ? AND s.last_published IS NOT NULL")
             params.append(query.since)
         if query.until:
-            where.append("coalesce(s.first_published, s.recency) <= ?")
+            where.append("s.first_published <= ?")
             params.append(query.until)
+        if query.dated is not None:
+            where.append("s.last_published IS NOT NULL" if query.dated else "s.last_published IS NULL")
         return " AND ".join(where), params
 
     def stories(self, query: StoryQuery = StoryQuery()) -> Page[StorySummary]:
@@ -613,7 +730,7 @@ class SQLiteStore:
             try:
                 total = self.db.execute(f"SELECT count(*) FROM stories s WHERE {where}", params).fetchone()[0]
                 rows = self.db.execute(
-                    f"SELECT {_SUMMARY_COLUMNS} FROM stories s WHERE {where} ORDER BY s.recency DESC, s.updated DESC, s.id LIMIT ? OFFSET ?",
+                    f"SELECT {_SUMMARY_COLUMNS} FROM stories s WHERE {where} ORDER BY {_STORY_ORDER[query.sort]} LIMIT ? OFFSET ?",
                     (*params, query.limit, query.offset),
                 ).fetchall()
             except sqlite3.OperationalError as error:
@@ -674,10 +791,14 @@ class SQLiteStore:
         if query.entity:
             where.append("id IN (SELECT article_id FROM article_entities WHERE entity_id = ?)")
             params.append(query.entity)
-        for column in ("language", "outlet", "story_id"):
+        for column in ("language", "story_id"):
             if value := getattr(query, column):
                 where.append(f"{column} = ?")
                 params.append(value)
+        if query.outlet:
+            clause, values = outlet_filter("outlet", query.outlet)
+            where.append(clause)
+            params.extend(values)
         if query.since:
             where.append("published >= ?")
             params.append(query.since)
@@ -692,6 +813,62 @@ class SQLiteStore:
                 (*params, query.limit, query.offset),
             ).fetchall()
         return Page(tuple(_ref(r) for r in rows), total, query.limit, query.offset)
+
+    def story_ids_starting(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids of stories starting with ``prefix`` (a shortened id typed by hand), at most ``limit``."""
+        if not prefix or any(ch not in "s0123456789abcdef" for ch in prefix):
+            return []
+        with self._lock:
+            return [row[0] for row in self.db.execute("SELECT id FROM stories WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                                                       (prefix, prefix + "\uffff", limit))]
+
+    def vector_dim(self) -> int | None:
+        """Length of the stored document vectors (which encoder the store was built with), or None when empty."""
+        with self._lock:
+            row = self.db.execute("SELECT vector FROM articles LIMIT 1").fetchone()
+        return len(decode_vector(row[0])) if row else None
+
+    def sources(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id → the source it was stored from (file, URL or request), for ``ingest --report``."""
+        with self._lock:
+            return {
+                article_id: source
+                for article_id, source in _select_in(self.db, "SELECT id, json_extract(fields, '$.source') FROM articles INDEXED BY articles_by_id WHERE id IN ({})", article_ids)
+                if source
+            }
+
+    def export_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every stored article as a flat record (``EXPORT_ARTICLE_COLUMNS``), in the order stored.
+
+        Read ``batch`` rows at a time by rowid, so a big store streams without holding the lock."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.db.execute(
+                    "SELECT rowid, id, story_id, copy_of, copy_kind, outlet, url, language, published, added, fields"
+                    " FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            for rowid, article_id, story_id, copy_of, copy_kind, outlet, url, language, published, added, fields in rows:
+                article = _article_from_json(fields)
+                yield {
+                    "id": article_id, "story_id": story_id, "title": article.title, "text": "\n\n".join(article.paragraphs),
+                    "outlet": outlet, "url": url, "language": language, "published": published, "dateline": article.dateline,
+                    "agency": article.agency, "author": article.author, "copy_of": copy_of, "copy_kind": copy_kind, "added": added,
+                }
+            last = rows[-1][0]
+
+    def export_stories(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every story as a flat record (``EXPORT_STORY_COLUMNS``), newest publication first."""
+        offset = 0
+        while True:
+            page = self.stories(StoryQuery(limit=batch, offset=offset))
+            for story in page.items:
+                yield {**story.as_dict(), "outlets": list(story.outlets), "languages": list(story.languages)}
+            offset += batch
+            if offset >= page.total or not page.items:
+                return
 
     def counts(self) -> StoreCounts:
         with self._lock:
@@ -880,6 +1057,13 @@ class SQLiteStore:
         self.close()
 
 
+# Newest publication first: ``recency`` is the last publication date, '' for an undated story,
+# so undated stories come last (stories_recent serves the default order).
+_STORY_ORDER = {
+    "published": "s.recency DESC, s.updated DESC, s.id",
+    "size": "s.size DESC, s.recency DESC, s.id",
+    "outlets": "json_array_length(s.outlets) DESC, s.recency DESC, s.id",
+}
 _SUMMARY_COLUMNS = "s.id, s.headline, s.size, s.articles, s.outlets, s.languages, s.first_published, s.last_published, s.updated"
 _REF_COLUMNS = "id, title, outlet, url, language, published, story_id, copy_of, copy_kind"
 

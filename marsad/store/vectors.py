@@ -89,6 +89,12 @@ class VectorIndex:
         if watermark is not None:
             self.watermark = max(self.watermark, watermark)
 
+    def remove(self, ids: Iterable[str]) -> None:
+        """Drop articles from the index (``marsad delete``)."""
+        for key in (key_of(i) for i in ids):
+            if self._index.contains(key):
+                self._index.remove(key)
+
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Up to ``k`` (article id, cosine similarity), most similar first."""
         if len(self._index) == 0:

@@ -6,13 +6,15 @@ import re
 
 from tests.serve.conftest import REUTERS, UNRELATED, WASHINGTON
 
+EN = {"accept-language": "en-GB,en;q=0.9"}  # an English reader: the labels below are English
+
 
 def story_of(served, article_id: str) -> str:
     return served.client.get(f"/api/articles/{article_id}").json()["story_id"]
 
 
 def test_stories_page_lists_every_story_with_its_facts(served):
-    html = served.client.get("/").text
+    html = served.client.get("/", headers=EN).text
     assert html.count('class="story-row"') == 4
     assert "رئيسا الأركان الأميركي والروسي يجتمعان في هلسنكي" in html
     assert "3 articles" in html and "+1 copy" in html
@@ -23,7 +25,7 @@ def test_stories_page_lists_every_story_with_its_facts(served):
 def test_stories_page_search_and_paging(served, engine):
     html = served.client.get("/", params={"q": "الوداد"}).text
     assert html.count('class="story-row"') == 1 and "الأهلي" in html
-    assert "No story matches" in served.client.get("/", params={"q": "zzzzqqq"}).text
+    assert "No story matches" in served.client.get("/", params={"q": "zzzzqqq"}, headers=EN).text
     from fastapi.testclient import TestClient
 
     from marsad.serve import ServeSettings, create_app
@@ -36,18 +38,18 @@ def test_stories_page_search_and_paging(served, engine):
 
 
 def test_story_page_columns_copies_chips_timeline(served):
-    html = served.client.get(f"/story/{story_of(served, REUTERS)}").text
+    html = served.client.get(f"/story/{story_of(served, REUTERS)}", headers=EN).text
     assert html.count('<section class="column"') == 3  # the three independent reports
-    assert re.search(r'<details class="copies">\s*<summary>1 copy of this article</summary>', html)
+    assert re.search(r'<details class="copies">\s*<summary>1 · copies of this article</summary>', html)
     assert "wire.example.org" in html  # the folded copy, and on the timeline
     assert 'class="chip place"' in html and "Helsinki" in html
     assert html.count("<circle") == 2  # the two dated articles on the timeline …
-    assert "2 articles without a publication date are not on the timeline" in html  # … and the two samples without one
+    assert "Articles without a publication date, not on the timeline: 2" in html  # … and the two samples without one
     assert 'dir="auto"' in html
 
 
 def test_story_page_marks_one_outlet_facts(served):
-    html = served.client.get(f"/story/{story_of(served, REUTERS)}").text
+    html = served.client.get(f"/story/{story_of(served, REUTERS)}", headers=EN).text
     assert '<mark class="only" title="only arabic.example.net reports this place">ستوكهولم</mark>' in html
     # 5 hours against 6: a conflict, marked in both columns and listed
     assert '<mark class="conflict" title="hour: ' in html and "Where the outlets disagree" in html
@@ -57,7 +59,7 @@ def test_story_page_marks_one_outlet_facts(served):
 
 
 def test_compare_page_scores_and_columns(served):
-    html = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}).text
+    html = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}, headers=EN).text
     assert html.count('<g class="bar ') == 7
     for dimension in ["overall", "geography", "entities", "time", "narrative", "style", "tone"]:
         assert f'data-dimension="{dimension}"' in html
@@ -74,7 +76,7 @@ def test_article_page_shows_fields_entities(served):
 
 def test_unknown_pages_are_404_pages(served):
     for path in ["/story/s0000000000000000", "/article/0000000000000000", f"/compare?a={UNRELATED}&b=0000000000000000", "/nothing/here"]:
-        response = served.client.get(path)
+        response = served.client.get(path, headers=EN)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html")
         assert "not found" in response.text

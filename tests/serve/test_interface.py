@@ -1,0 +1,117 @@
+"""The page is Arabic first: lang="ar" dir="rtl" with Arabic labels, English by choice or Accept-Language,
+dates in the reader's language and calendar; the compare page is titled by headlines; /docs is clean (issue 21)."""
+
+from __future__ import annotations
+
+import re
+
+from marsad.serve.interface import _accepted, format_date
+from tests.serve.conftest import REUTERS, WASHINGTON
+
+EN = {"accept-language": "en-US,en;q=0.9"}
+AR = {"accept-language": "ar-EG,ar;q=0.9,en;q=0.5"}
+
+
+def test_interface_is_arabic_right_to_left_by_default(served):
+    html = served.client.get("/").text
+    assert '<html lang="ar" dir="rtl">' in html
+    assert ">القصص<" in html and ">بحث<" in html and "Stories" not in html
+    assert 'hreflang="en"' in html  # the switch to English
+
+
+def test_interface_follows_accept_language_and_the_readers_choice(served):
+    english = served.client.get("/", headers=EN).text
+    assert '<html lang="en" dir="ltr">' in english and ">Stories<" in english
+    assert '<html lang="ar" dir="rtl">' in served.client.get("/", headers=AR).text
+    assert '<html lang="ar" dir="rtl">' in served.client.get("/", headers={"accept-language": "fr-FR,de"}).text  # none we have: Arabic
+    chosen = served.client.get("/", params={"lang": "en"}, headers=AR)
+    assert '<html lang="en"' in chosen.text and "marsad_lang=en" in chosen.headers["set-cookie"]
+    try:
+        assert '<html lang="en"' in served.client.get("/", headers=AR).text  # the cookie keeps the choice
+    finally:
+        served.client.cookies.clear()
+
+
+def test_accept_language_order_by_quality():
+    assert _accepted("fr;q=0.3, en-GB;q=0.8, ar") == ["ar", "en", "fr"]
+    assert _accepted("*, en;q=bad") == ["en"]
+
+
+def test_dates_in_the_readers_language_and_calendar(served):
+    assert format_date("2021-09-22", "ar") == "22 سبتمبر 2021"
+    assert format_date("2021-09-22", "en") == "September 22, 2021"
+    assert format_date("2021-09-22", "ar", "hijri") == "15 صفر 1443 هـ"
+    assert format_date("2021-09-22T14:05:00+00:00", "en") == "September 22, 2021, 14:05"
+    assert format_date("2021-09", "ar") == "2021-09" and format_date(None, "ar") is None
+    html = served.client.get(f"/article/{served.conflicting}").text
+    assert '<time datetime="2021-09-22">22 سبتمبر 2021</time>' in html
+    assert "15 صفر 1443 هـ" in served.client.get(f"/article/{served.conflicting}", params={"cal": "hijri"}).text
+    served.client.cookies.clear()
+
+
+def test_undated_story_shown_as_undated_not_updated(served):
+    html = served.client.get("/", headers=EN).text
+    assert "updated" not in html
+    rows = re.findall(r'<li class="story-row">.*?</li>', html, re.DOTALL)
+    assert any('class="muted undated">undated<' in row for row in rows)
+
+
+def test_compare_page_titled_by_headlines(served):
+    html = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}).text
+    title = re.search(r"<title>(.*?)</title>", html, re.DOTALL).group(1)
+    assert WASHINGTON not in title and REUTERS not in title
+    assert "↔" in title and re.search(r"[\u0600-\u06FF]", title)
+
+
+def test_docs_show_code_not_backticks_and_real_status_codes(served):
+    html = served.client.get("/docs").text
+    assert "`" not in html
+    assert "<code>country:US</code>" in html
+    story = re.search(r'<section class="operation" id="get--api-stories-story_id">.*?</section>', html, re.DOTALL).group(0)
+    assert "<td><code>404</code></td>" in story
+    assert "<td><code>422</code></td>" not in story  # a path id of the wrong shape is a 404, not a 422
+
+
+def test_api_story_sort_filters_and_why_each_member_joined(served):
+    client = served.client
+    by_size = client.get("/api/stories", params={"sort": "size"}).json()["items"]
+    assert [s["size"] for s in by_size] == sorted((s["size"] for s in by_size), reverse=True)
+    several = client.get("/api/stories", params={"min_outlets": 2}).json()["items"]
+    assert several and all(len(s["outlets"]) >= 2 for s in several)
+    undated = client.get("/api/stories", params={"undated": "only"}).json()["items"]
+    assert all(s["last_published"] is None for s in undated)
+    assert client.get("/api/stories", params={"sort": "age"}).status_code == 422
+    story_id = client.get(f"/api/articles/{REUTERS}").json()["story_id"]
+    members = client.get(f"/api/stories/{story_id}").json()["members"]
+    assert members[0]["joined"]["matched_article"] is None  # it started the story
+    later = members[1]["joined"]
+    assert set(later) == {"score_against_story", "matched_article", "matched_score", "shared_entities"}
+    assert later["matched_article"] in {m["id"] for m in members[:1]}
+    assert -1 <= later["score_against_story"] <= 1
+    assert any(entity["id"].startswith("place:") or entity["id"].startswith("country:") for entity in later["shared_entities"])
+
+
+def test_story_page_shows_why_each_member_joined(served):
+    story_id = served.client.get(f"/api/articles/{REUTERS}").json()["story_id"]
+    html = served.client.get(f"/story/{story_id}", headers=EN).text
+    assert html.count('<details class="joined">') == 3
+    assert "started the story" in html and "score against the story" in html
+
+
+def test_article_search_documents_no_story_only_parameter(served):
+    parameters = {p["name"] for p in served.client.get("/openapi.json").json()["paths"]["/api/articles"]["get"]["parameters"]}
+    assert not parameters & {"sort", "undated", "min_outlets"}
+
+
+def test_articles_page_lists_and_searches(served):
+    html = served.client.get("/articles", headers=EN).text
+    assert html.count('class="article-row"') == 7 and ">Articles<" in html
+    found = served.client.get("/articles", params={"q": "هلسنكي", "outlet": "english.example.com"}, headers=EN).text
+    assert found.count('class="article-row"') == 1 and "Reuters: US and Russian" in found
+    assert "المقالات" in served.client.get("/articles").text
+
+
+def test_language_and_calendar_switches_keep_the_search(served):
+    html = served.client.get("/", params={"q": "هلسنكي", "page": 1}).text
+    assert 'href="/?q=%D9%87%D9%84%D8%B3%D9%86%D9%83%D9%8A&amp;lang=en"' in html
+    assert 'href="/?q=%D9%87%D9%84%D8%B3%D9%86%D9%83%D9%8A&amp;cal=hijri"' in html

@@ -1,0 +1,71 @@
+"""`marsad delete` removes an article and its story is recomputed from the members left (issue 21)."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from marsad.cli import cli
+from marsad.store import ArticleQuery, StoryQuery
+from marsad.store.sqlite import SQLiteStore
+
+
+def test_delete_article_recomputes_its_story(dated_and_undated):
+    store, _, (s_old, _, _), (old1, _, _) = dated_and_undated
+    before = store.counts()
+    found_before = store.articles(ArticleQuery(text="finance ministers Helsinki")).total
+    generation = store.generation()
+    result = store.delete_article(old1.article.id)
+    assert (result.story_id, result.story_deleted) == (s_old, False)
+    assert store.article(old1.article.id) is None and store.analysed(old1.article.id) is None
+    story = store.story(s_old).summary
+    assert (story.size, story.articles) == (2, 2)
+    assert story.outlets == ("apnews.com", "bbc.co.uk")  # reuters.com's only article is gone
+    assert story.headline == "Budget rule agreed"  # the headline article went; the next one's title
+    assert (story.first_published, story.last_published) == ("2021-09-23", "2021-09-23")
+    found = store.articles(ArticleQuery(text="finance ministers Helsinki"))  # out of the full-text index
+    assert found.total == found_before - 1 and old1.article.id not in [a.id for a in found.items]
+    assert old1.article.id not in [aid for aid, _ in store.nearest(old1.analysis.document_vector, 10)]
+    assert store.counts().articles == before.articles - 1 and store.generation() == generation + 1
+    assert store.delete_article(old1.article.id) is None
+
+
+def test_delete_last_article_deletes_the_story(dated_and_undated):
+    store, _, (_, s_new, _), (_, new, _) = dated_and_undated
+    assert store.delete_article(new.article.id).story_deleted
+    assert store.story(s_new) is None
+    assert s_new not in [s.id for s in store.stories(StoryQuery()).items]
+
+
+def test_delete_promotes_the_earliest_copy(engine, tmp_path):
+    from marsad.store import Batch, NewArticle
+    from tests.unit.store.test_store import BODY_A, _article, _state
+
+    store = SQLiteStore(tmp_path / "m.db")
+    original = _article(engine, "Budget rule agreed", BODY_A, published="2021-09-22", url="https://a.example/1")
+    copy = _article(engine, "Budget rule agreed (wire)", BODY_A + " Agency copy.", published="2021-09-23", url="https://b.example/2")
+    later = _article(engine, "Budget rule agreed (again)", BODY_A + " Another copy.", published="2021-09-24", url="https://c.example/3")
+    story_id = f"s{original.article.id}"
+    store.add(Batch((NewArticle(original, story_id), NewArticle(copy, story_id, copy_of=original.article.id, copy_kind="wire"),
+                     NewArticle(later, story_id, copy_of=original.article.id, copy_kind="wire")), (_state(story_id, [original], "2021-09-22"),)))
+    assert store.delete_article(original.article.id).promoted == copy.article.id
+    detail = store.story(story_id)
+    assert [m.article.id for m in detail.members] == [copy.article.id]
+    assert [c.id for c in detail.members[0].copies] == [later.article.id]
+    assert (detail.summary.size, detail.summary.articles) == (1, 2)
+    assert (store.counts().articles, store.counts().copies) == (2, 1)
+    store.close()
+
+
+def test_cli_delete(dated_and_undated):
+    store, path, _, (old1, _, _) = dated_and_undated
+    store.close()
+    result = CliRunner().invoke(cli, ["delete", old1.article.id, "0000000000000000", "--db", str(path), "--yes", "--json"])
+    assert result.exit_code == 1  # one id was not there
+    assert json.loads(result.stdout)["id"] == old1.article.id
+    assert "0000000000000000: no such article" in result.stderr
+    refused = CliRunner().invoke(cli, ["delete", old1.article.id, "--db", str(path)], input="n\n")
+    assert refused.exit_code == 1 and "nothing deleted" in refused.output
+    with SQLiteStore(path) as reopened:  # the saved vector index no longer holds it
+        assert old1.article.id not in [aid for aid, _ in reopened.nearest(old1.analysis.document_vector, 10)]
