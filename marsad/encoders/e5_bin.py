@@ -99,7 +99,8 @@ class E5File:
         self._position += 4 * n_pieces
         blob = bytes(self.data[self._position : self._position + blob_length])
         self._position += blob_length
-        pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace") for i in range(n_pieces)]
+        bounds = offsets.tolist()  # plain ints: indexing the numpy array 250,000 times cost 0.1 s a start
+        pieces = [blob[start:end].decode("utf-8", "replace") for start, end in zip(bounds, bounds[1:])]
         (n_norm,) = self._ints(1)
         (map_bytes,) = self._unpack("<I")
         raw = bytes(self.data[self._position : self._position + map_bytes])

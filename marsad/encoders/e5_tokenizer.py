@@ -23,7 +23,12 @@ _WORDS = re.compile(f"{META}?[^{META}]+|{META}")
 class E5Tokenizer:
     def __init__(self, table: Tokenizer):
         self.bos, self.eos, self.unk = table.bos, table.eos, table.unk
-        self._ids = {piece: index for index, piece in enumerate(table.pieces) if piece and index != table.unk}
+        # Every piece by its text (the later of duplicates, as a comprehension would keep), built in C;
+        # the unknown piece and empty pieces are never matched.
+        self._ids = dict(zip(table.pieces, range(len(table.pieces))))
+        if self._ids.get(table.pieces[table.unk]) == table.unk:
+            del self._ids[table.pieces[table.unk]]
+        self._ids.pop("", None)
         self._scores = table.scores.astype(np.float32).tolist()
         self._unk_score = float(np.float32(table.scores.min()) - np.float32(10.0))
         self._longest = max(len(piece) for piece in self._ids)
