@@ -16,7 +16,7 @@ from marsad.analyse.gazetteer import Gazetteer
 from marsad.analyse.language import LanguageIdentifier
 from marsad.analyse.normalise import normalise, normalise_with_offsets
 from marsad.analyse.numbers import find_quantities
-from marsad.analyse.sentences import split_sentences
+from marsad.analyse.sentences import article_sentences
 from marsad.encoders.base import Encoder
 from marsad.models import Analysed, Analysis, Article, DateMention, Quantity, Span
 
@@ -78,7 +78,7 @@ class Analyser:
         if language != article.language:
             article = replace(article, language=language)
         unit_languages = {unit: unit_language or language for (unit, _), unit_language in zip(units, per_unit)}
-        sentences = tuple(sentence for unit, text in units for sentence in split_sentences(unit, text))
+        sentences = article_sentences(units)  # bounded: see marsad.analyse.sentences
         entities = self.entities.find(units, sentences, language, unit_languages)
         dates, quantities = [], []
         for unit, text in units:
