@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import Self
 
 from marsad.analyse import Analyser
 from marsad.analyse.gazetteer import Gazetteer
@@ -326,7 +327,7 @@ class _Workers:
         self._generation = 0  # pools started so far: a task lost on an older one does not restart this one
         self._failed_in_a_row = 0
 
-    def __enter__(self) -> _Workers:
+    def __enter__(self) -> Self:
         self._start()
         return self
 
