@@ -33,6 +33,7 @@ from marsad.compare import compare_analysed
 from marsad.encoders import load_encoder, load_pair_encoder
 from marsad.errors import InputError, ModelError, WorkerDied
 from marsad.ingest import read_paths
+from marsad.ingest.decode import check_page
 from marsad.models import Analysed, Article, Comparison, RawPage
 from marsad.settings import Settings
 from marsad.store import Store, open_store
@@ -102,10 +103,11 @@ class Engine:
         yield from strip_templates(cleaned, templates if templates is not None else OutletTemplates(), TEMPLATE_BATCH)
 
     def _clean_item(self, item: RawPage | Article | InputError, detect_language: bool = True) -> Article | InputError:
-        if not isinstance(item, RawPage):
+        if isinstance(item, InputError):
             return item
         try:
-            return self.clean_page(item, detect_language=detect_language)
+            check_page(item)  # one rule for what is text, whatever the page came from
+            return self.clean_page(item, detect_language=detect_language) if isinstance(item, RawPage) else item
         except InputError as error:
             return error
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
 from marsad.errors import InputError, MarsadError, ModelError, StoreError
 from marsad.models import Analysed, RawPage
@@ -55,7 +55,10 @@ class PageIn(BaseModel):
 
 class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    pages: list[PageIn] = Field(..., min_length=1, description="The pages; each is cleaned, analysed and stored on its own.")
+    # Each page is checked on its own (in ingest_batch), so one page of the wrong shape is an
+    # error of that page, not a 422 for the batch; the schema still shows what a page is.
+    pages: list[Annotated[Any, WithJsonSchema({"$ref": "#/components/schemas/PageIn"})]] = Field(
+        ..., min_length=1, description="The pages (each a PageIn); each is checked, cleaned, analysed and stored on its own.")
 
 
 class IngestedOut(BaseModel):
@@ -197,28 +200,42 @@ def compare(request: Request, a: Annotated[str, Query(max_length=40, description
 
 
 # -- write --------------------------------------------------------------------------------------
-def _ingest(request: Request, pages: list[PageIn], source: str) -> IngestOut:
-    """Clean, analyse, cluster and store the pages; a page that fails is reported, the rest stored."""
+def _ingest(request: Request, pages: list[tuple[int, PageIn]], source: str, invalid: list[IngestErrorOut] = ()) -> IngestOut:
+    """Clean, analyse, cluster and store the pages (each with its place in the request); a page that fails is reported, the rest stored."""
     engine, store = request.app.state.engine, _store(request)
-    raw = [page.raw_page(f"{source}[{index}]") for index, page in enumerate(pages)]
+    raw = [page.raw_page(f"{source}[{index}]") for index, page in pages]
     with request.app.state.write_lock:
         try:
-            results = ingest_pages(engine, store, raw)
+            results = ingest_pages(engine, store, raw) if raw else []
         except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
             raise HTTPException(503, f"nothing stored: {error}") from None
-    articles, errors = [], []
-    for index, result in enumerate(results):
+    articles, errors = [], list(invalid)
+    for (index, _), result in zip(pages, results):
         if isinstance(result, InputError):
             errors.append(IngestErrorOut(index=index, error=str(result)))
         else:
             articles.append(IngestedOut(index=index, id=result.article_id, story_id=result.story_id, new_story=result.new_story, seen=result.seen, copy_of=result.copy_of, copy_kind=result.copy_kind))
+    errors.sort(key=lambda error: error.index)
     return IngestOut(articles=articles, errors=errors)
+
+
+def _checked_pages(pages: list[Any]) -> tuple[list[tuple[int, PageIn]], list[IngestErrorOut]]:
+    """The batch's pages that have a page's shape, and one error for each that has not."""
+    good, bad = [], []
+    for index, page in enumerate(pages):
+        try:
+            good.append((index, PageIn.model_validate(page)))
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in item['loc']) or 'page'}: {item['msg']}" for item in error.errors()[:5])
+            bad.append(IngestErrorOut(index=index, error=f"batch[{index}]: {problems}"))
+    return good, bad
 
 
 @router.post("/articles", summary="Ingest one page", response_model=IngestOut, responses={413: {"description": "Body over the size limit"}, 422: {"description": "The page could not be read"}})
 async def ingest_page(request: Request, page: PageIn) -> IngestOut:
     """Clean, analyse and store one page; it joins a story (or starts one). A page that cannot be cleaned is a 422 naming the problem."""
-    result = await run_in_threadpool(_ingest, request, [page], "page")
+    result = await run_in_threadpool(_ingest, request, [(0, page)], "page")
     if result.errors:
         raise HTTPException(422, result.errors[0].error)
     return result
@@ -230,4 +247,5 @@ async def ingest_batch(request: Request, batch: BatchIn) -> IngestOut:
     limit = request.app.state.settings.max_batch_pages
     if len(batch.pages) > limit:
         raise HTTPException(422, f"pages: {len(batch.pages)} pages in one batch, the limit is {limit} (split the batch)")
-    return await run_in_threadpool(_ingest, request, batch.pages, "batch")
+    good, bad = _checked_pages(batch.pages)
+    return await run_in_threadpool(_ingest, request, good, "batch", bad)
