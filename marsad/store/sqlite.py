@@ -182,6 +182,7 @@ class SQLiteStore:
                 self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
             self.db.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
             self._migrate()
+            self._check_index_paths()
             if not in_memory and not read_only:
                 # The writer no longer copies the WAL back into the database itself (a checkpoint
                 # every 1,000 pages, which at a million articles is a burst of scattered writes
@@ -212,6 +213,9 @@ class SQLiteStore:
             for number in range(version, SCHEMA_VERSION):
                 self.db.execute("BEGIN IMMEDIATE")
                 try:
+                    if self.db.execute("PRAGMA user_version").fetchone()[0] > number:
+                        self.db.execute("COMMIT")  # another process opening the new store applied it meanwhile
+                        continue
                     for statement in _statements(MIGRATIONS[number]):
                         self.db.execute(statement)
                     self.db.execute(f"PRAGMA user_version = {number + 1}")
@@ -238,6 +242,15 @@ class SQLiteStore:
     def schema_version(self) -> int:
         with self._lock:
             return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _check_index_paths(self) -> None:
+        """Refuse, before anything is written, index paths taken by something else (a folder where
+        the vector index file goes, a file where the band index folder goes): one line, not a
+        traceback after the first batch."""
+        for path, wanted in ((self._index_path(), "file"), (self._bands_path(), "folder")):
+            if path is not None and path.exists() and (path.is_dir() if wanted == "file" else not path.is_dir()):
+                kind = "vector index file" if wanted == "file" else "band index folder"
+                raise StoreError(f"{path}: not a {wanted}, where this store keeps its {kind} (move it away)")
 
     # -- vectors --------------------------------------------------------------------------
     def _index_path(self) -> Path | None:
