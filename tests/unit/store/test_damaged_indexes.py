@@ -11,7 +11,7 @@ from tests.integration.test_ingest_kill import _pages
 
 def _ingest(folder, db, cwd):
     command = [sys.executable, "-m", "marsad", "ingest", str(folder), "--db", str(db), "--encoder", "hashing", "--workers", "0"]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300, check=False)
 
 
 def test_a_flipped_vector_index_is_rebuilt_not_crashed_on(tmp_path):
