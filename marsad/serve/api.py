@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
 from marsad.errors import InputError, MarsadError, ModelError, StoreError
 from marsad.models import Analysed, RawPage
 from marsad.serve.ingest import ingest_pages
+from marsad.serve.security import require_write_token
 from marsad.store.base import ArticleQuery, StoryQuery
 
 router = APIRouter(prefix="/api")
@@ -200,15 +201,27 @@ def compare(request: Request, a: Annotated[str, Query(max_length=40, description
 
 
 # -- write --------------------------------------------------------------------------------------
+def may_write(request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+    """The write endpoints' gate: the server's token when it has one; none at all on a server of samples."""
+    settings = request.app.state.settings
+    require_write_token(settings.write_token, authorization)
+    if settings.writes_refused:
+        raise HTTPException(409, settings.writes_refused)
+
+
 def _ingest(request: Request, pages: list[tuple[int, PageIn]], source: str, invalid: list[IngestErrorOut] = ()) -> IngestOut:
     """Clean, analyse, cluster and store the pages (each with its place in the request); a page that fails is reported, the rest stored."""
     engine, store = request.app.state.engine, _store(request)
     raw = [page.raw_page(f"{source}[{index}]") for index, page in pages]
-    with request.app.state.write_lock:
-        try:
-            results = ingest_pages(engine, store, raw) if raw else []
-        except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
-            raise HTTPException(503, f"nothing stored: {error}") from None
+    lock, wait = request.app.state.write_lock, request.app.state.settings.write_wait
+    if not lock.acquire(timeout=wait):
+        raise HTTPException(503, f"nothing stored: another ingest has held the store for over {wait:g} s (try again)", headers={"Retry-After": "10"})
+    try:
+        results = ingest_pages(engine, store, raw) if raw else []
+    except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
+        raise HTTPException(503, f"nothing stored: {error}") from None
+    finally:
+        lock.release()
     articles, errors = [], list(invalid)
     for (index, _), result in zip(pages, results):
         if isinstance(result, InputError):
@@ -232,7 +245,12 @@ def _checked_pages(pages: list[Any]) -> tuple[list[tuple[int, PageIn]], list[Ing
     return good, bad
 
 
-@router.post("/articles", summary="Ingest one page", response_model=IngestOut, responses={413: {"description": "Body over the size limit"}, 422: {"description": "The page could not be read"}})
+_WRITE_ERRORS = {401: {"description": "The server needs its write token"}, 409: {"description": "The server keeps nothing (bundled samples)"},
+                 413: {"description": "Body over the size limit"}, 503: {"description": "Nothing stored: the store is busy or failed"}}
+
+
+@router.post("/articles", summary="Ingest one page", response_model=IngestOut, dependencies=[Depends(may_write)],
+             responses={**_WRITE_ERRORS, 422: {"description": "The page could not be read"}})
 async def ingest_page(request: Request, page: PageIn) -> IngestOut:
     """Clean, analyse and store one page; it joins a story (or starts one). A page that cannot be cleaned is a 422 naming the problem."""
     result = await run_in_threadpool(_ingest, request, [(0, page)], "page")
@@ -241,7 +259,7 @@ async def ingest_page(request: Request, page: PageIn) -> IngestOut:
     return result
 
 
-@router.post("/articles/batch", summary="Ingest a batch of pages", response_model=IngestOut, responses={413: {"description": "Body over the size limit"}})
+@router.post("/articles/batch", summary="Ingest a batch of pages", response_model=IngestOut, dependencies=[Depends(may_write)], responses=_WRITE_ERRORS)
 async def ingest_batch(request: Request, batch: BatchIn) -> IngestOut:
     """Each page is cleaned and stored on its own: a bad page is listed in `errors` and the others are still stored."""
     limit = request.app.state.settings.max_batch_pages
