@@ -139,7 +139,8 @@ class Engine:
         return kept
 
     def analyse_pages(self, items: Iterable[RawPage | Article | InputError], *, batch_size: int = 32, workers: int = 0,
-                      templates: OutletTemplates | None = None) -> Iterator[list[Analysed | InputError]]:
+                      templates: OutletTemplates | None = None,
+                      known: Callable[[list[str]], set[str]] | None = None) -> Iterator[list[Analysed | Stored | InputError]]:
         """Clean (pages) and analyse (pages and articles) in batches, in order.
 
         Args:
@@ -148,12 +149,15 @@ class Engine:
             workers: processes to clean and analyse in (0: in this process). Each loads
                 its own models once.
             templates: outlet templates to learn from and strip from each batch of cleaned pages.
+            known: which of these article ids are stored already: those come back as
+                :class:`Stored`, not analysed (the encoder is most of an ingest's cost, and an
+                article's id is the hash of its clean text, known before it is encoded).
         """
         batches = _batched(items, batch_size)
         if workers <= 0:
             for batch in batches:
                 cleaned = [self._clean_item(item, detect_language=False) for item in batch]  # see _clean_work
-                yield self._analyse_batch(_strip(cleaned, templates))
+                yield self._analyse_batch(_mark_stored(_strip(cleaned, templates), known))
             return
         with _Workers(workers, self.settings) as pool:
             # Two passes through the workers: clean, then (after this process has stripped the
@@ -167,7 +171,7 @@ class Engine:
                 cleaning.append(pool.submit(_clean_work, batch))
             while cleaning or analysing:
                 if cleaning and len(analysing) < ahead:
-                    cleaned = _strip(pool.result(cleaning.popleft()), templates)
+                    cleaned = _mark_stored(_strip(pool.result(cleaning.popleft()), templates), known)
                     analysing.append(pool.submit(_work, cleaned))
                     for batch in islice(batches, 1):
                         cleaning.append(pool.submit(_clean_work, batch))
@@ -212,10 +216,16 @@ class Engine:
         clusterer = self.clusterer(store, cluster_settings)
         progress = IngestProgress()
         templates = OutletTemplates(load=store.outlet_template)
-        for batch in self.analyse_pages(items, batch_size=batch_size, workers=workers, templates=templates):
+        for batch in self.analyse_pages(items, batch_size=batch_size, workers=workers, templates=templates, known=store.known):
             errors = [item for item in batch if isinstance(item, InputError)]
             analysed = [(item, item.article.outlet) for item in batch if isinstance(item, Analysed)]
-            assignments = clusterer.add(analysed) if analysed else []
+            placed = iter(clusterer.add(analysed) if analysed else [])
+            stored = [item.article.id for item in batch if isinstance(item, Stored)]
+            stories = store.story_of(stored) if stored else {}
+            assignments = [  # in the batch's order
+                next(placed) if isinstance(item, Analysed) else Assignment(item.article.id, stories.get(item.article.id, ""), False, seen=True)
+                for item in batch if not isinstance(item, InputError)
+            ]
             templates.save(store.save_outlet_template)
             progress = progress.after(assignments, errors)
             if on_batch:
@@ -382,7 +392,7 @@ class _Workers:
         self._failed_in_a_row += 1
         if self._failed_in_a_row >= self.GIVE_UP_AFTER:
             raise ModelError(f"worker processes died on {self._failed_in_a_row} batches in a row (out of memory?): stopped")
-        return [item if isinstance(item, InputError) else WorkerDied(item.source, "not analysed: the worker process died on it twice",
+        return [item if isinstance(item, InputError) else WorkerDied(_source_of(item), "not analysed: the worker process died on it twice",
                                                                      "out of memory? try --workers 0 or a smaller batch")
                 for item in task.batch]
 
@@ -410,6 +420,24 @@ def _start_worker(settings: Settings) -> None:
     global _worker_engine
     _worker_engine = Engine(settings)
     _worker_engine.analyser  # load the models now, not inside the first batch
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An article of the input that the store holds already: passed along, not analysed."""
+
+    article: Article
+
+
+def _source_of(item: RawPage | Article | Stored) -> str:
+    return item.article.source if isinstance(item, Stored) else item.source
+
+
+def _mark_stored(batch: list[Article | InputError], known: Callable[[list[str]], set[str]] | None) -> list[Article | Stored | InputError]:
+    if known is None:
+        return batch
+    stored = known([item.id for item in batch if isinstance(item, Article)])
+    return [Stored(item) if isinstance(item, Article) and item.id in stored else item for item in batch]
 
 
 def _strip(batch: list[Article | InputError], templates: OutletTemplates | None) -> list[Article | InputError]:
