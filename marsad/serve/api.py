@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
 from marsad.errors import InputError, MarsadError, ModelError, StoreError
@@ -160,6 +161,15 @@ def search(find, query):
         raise HTTPException(400, str(error)) from None
 
 
+def merged_into(store, story_id: str) -> str | None:
+    """The story a story merged away now belongs to (its id stays the id of the article that began
+    it, ``s`` + that article's id, and the article went with its members), or None."""
+    if not STORY_ID.fullmatch(story_id):
+        return None
+    survivor = store.story_of([story_id[1:]]).get(story_id[1:])
+    return survivor if survivor and survivor != story_id else None
+
+
 # -- read ---------------------------------------------------------------------------------------
 @router.get("/health", summary="Is the server up, and what does the store hold")
 def health(request: Request) -> dict[str, Any]:
@@ -176,6 +186,8 @@ def list_stories(request: Request, filters: Filters, limit: Limit = 50, offset: 
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
     detail = _store(request).story(story_id) if STORY_ID.fullmatch(story_id) else None
     if detail is None:
+        if survivor := merged_into(_store(request), story_id):
+            return RedirectResponse(f"/api/stories/{survivor}", status_code=308)
         raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
     return detail.as_dict()
 

@@ -184,6 +184,7 @@ class SQLiteStore:
             self._migrate()
             self._check_index_paths()
             if not in_memory and not read_only:
+                _remove_killed_rebuild(self.location)
                 # The writer no longer copies the WAL back into the database itself (a checkpoint
                 # every 1,000 pages, which at a million articles is a burst of scattered writes
                 # into a 25 GB file: p95 per article 28.7-36.0 ms with it, 20.8-26.6 ms without,
@@ -1054,6 +1055,20 @@ def _only_rebuild(location: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_killed_rebuild(location: str) -> None:
+    """Delete the scratch store a killed ``marsad recluster`` left beside the store (as large as
+    the store's stories), unless a recluster is running now (it holds the rebuild lock)."""
+    scratch = location + ".rebuild"
+    if not Path(scratch).exists() or fcntl is None:
+        return
+    try:
+        with _only_rebuild(location):
+            logger.warning("%s: removing %s, left by a recluster that was stopped", location, scratch)
+            _remove_store_files(scratch)
+    except StoreError:
+        pass  # a recluster is running: its scratch store is in use
 
 
 def _remove_store_files(location: str) -> None:
