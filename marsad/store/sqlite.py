@@ -182,8 +182,12 @@ class SQLiteStore:
                 self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
             self.db.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
             self._migrate()
-            self._check_index_paths()
             if not in_memory and not read_only:
+                try:
+                    self._check_index_paths()
+                except StoreError:
+                    self.db.close()
+                    raise
                 _remove_killed_rebuild(self.location)
                 # The writer no longer copies the WAL back into the database itself (a checkpoint
                 # every 1,000 pages, which at a million articles is a burst of scattered writes
