@@ -15,18 +15,21 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from marsad.analyse.gazetteer import Gazetteer
 from marsad.analyse.language import LanguageIdentifier
 from marsad.clean import clean_page
 from marsad.clean.templates import OutletTemplates, strip_templates
-from marsad.errors import InputError
+from marsad.errors import InputError, ModelError, WorkerDied
 from marsad.ingest import read_paths
+from marsad.ingest.decode import check_page
 from marsad.models import Analysed, Article, Comparison, RawPage
 from marsad.settings import Settings
 
@@ -103,10 +106,11 @@ class Engine:
         yield from strip_templates(cleaned, templates if templates is not None else OutletTemplates(), TEMPLATE_BATCH)
 
     def _clean_item(self, item: RawPage | Article | InputError, detect_language: bool = True) -> Article | InputError:
-        if not isinstance(item, RawPage):
+        if isinstance(item, InputError):
             return item
         try:
-            return self.clean_page(item, detect_language=detect_language)
+            check_page(item)  # one rule for what is text, whatever the page came from
+            return self.clean_page(item, detect_language=detect_language) if isinstance(item, RawPage) else item
         except InputError as error:
             return error
 
@@ -144,7 +148,8 @@ class Engine:
         return kept
 
     def analyse_pages(self, items: Iterable[RawPage | Article | InputError], *, batch_size: int = 32, workers: int = 0,
-                      templates: OutletTemplates | None = None) -> Iterator[list[Analysed | InputError]]:
+                      templates: OutletTemplates | None = None,
+                      known: Callable[[list[str]], set[str]] | None = None) -> Iterator[list[Analysed | Stored | InputError]]:
         """Clean (pages) and analyse (pages and articles) in batches, in order.
 
         Args:
@@ -153,15 +158,17 @@ class Engine:
             workers: processes to clean and analyse in (0: in this process). Each loads
                 its own models once.
             templates: outlet templates to learn from and strip from each batch of cleaned pages.
+            known: which of these article ids are stored already: those come back as
+                :class:`Stored`, not analysed (the encoder is most of an ingest's cost, and an
+                article's id is the hash of its clean text, known before it is encoded).
         """
         batches = _batched(items, batch_size)
         if workers <= 0:
             for batch in batches:
                 cleaned = [self._clean_item(item, detect_language=False) for item in batch]  # see _clean_work
-                yield self._analyse_batch(_strip(cleaned, templates))
+                yield self._analyse_batch(_mark_stored(_strip(cleaned, templates), known))
             return
-        context = multiprocessing.get_context("spawn")
-        with _one_blas_thread_in_children(), context.Pool(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
+        with _Workers(workers, self.settings) as pool:
             # Two passes through the workers: clean, then (after this process has stripped the
             # outlets' learned boilerplate, which needs every page of the batch) analyse. Batches
             # are submitted by hand, in order, a few ahead: the workers stay busy while the
@@ -170,15 +177,15 @@ class Engine:
             cleaning: deque = deque()
             analysing: deque = deque()
             for batch in islice(batches, ahead):
-                cleaning.append(pool.apply_async(_clean_work, ([_pack(item) for item in batch],)))
+                cleaning.append(pool.submit(_clean_work, batch))
             while cleaning or analysing:
                 if cleaning and len(analysing) < ahead:
-                    cleaned = _strip([_unpack(item) for item in cleaning.popleft().get()], templates)
-                    analysing.append(pool.apply_async(_work, ([_pack(item) for item in cleaned],)))
+                    cleaned = _mark_stored(_strip(pool.result(cleaning.popleft()), templates), known)
+                    analysing.append(pool.submit(_work, cleaned))
                     for batch in islice(batches, 1):
-                        cleaning.append(pool.apply_async(_clean_work, ([_pack(item) for item in batch],)))
+                        cleaning.append(pool.submit(_clean_work, batch))
                 if analysing and (len(analysing) >= workers or not cleaning):
-                    yield [_unpack(item) for item in analysing.popleft().get()]
+                    yield pool.result(analysing.popleft())
 
     def _analyse_batch(self, cleaned: list[Article | InputError]) -> list[Analysed | InputError]:
         """Analyse the articles of a cleaned batch in one encoder call; errors keep their places."""
@@ -194,8 +201,8 @@ class Engine:
         batch_size: int = 32,
         workers: int = 0,
         cluster_settings: ClusterSettings | None = None,
-        on_batch: Callable[["IngestProgress"], None] | None = None,
-    ) -> "IngestProgress":
+        on_batch: Callable[[IngestProgress], None] | None = None,
+    ) -> IngestProgress:
         """Clean, analyse, cluster and store every page under ``paths``; one transaction per batch.
 
         ``on_batch`` is called after each committed batch with the running totals and that
@@ -212,16 +219,24 @@ class Engine:
         batch_size: int = 32,
         workers: int = 0,
         cluster_settings: ClusterSettings | None = None,
-        on_batch: Callable[["IngestProgress"], None] | None = None,
-    ) -> "IngestProgress":
+        on_batch: Callable[[IngestProgress], None] | None = None,
+    ) -> IngestProgress:
         """:meth:`ingest` over pages or articles already read."""
+        from marsad.cluster import Assignment
+
         clusterer = self.clusterer(store, cluster_settings)
         progress = IngestProgress()
         templates = OutletTemplates(load=store.outlet_template)
-        for batch in self.analyse_pages(items, batch_size=batch_size, workers=workers, templates=templates):
+        for batch in self.analyse_pages(items, batch_size=batch_size, workers=workers, templates=templates, known=store.known):
             errors = [item for item in batch if isinstance(item, InputError)]
             analysed = [(item, item.article.outlet) for item in batch if isinstance(item, Analysed)]
-            assignments = clusterer.add(analysed) if analysed else []
+            placed = iter(clusterer.add(analysed) if analysed else [])
+            stored = [item.article.id for item in batch if isinstance(item, Stored)]
+            stories = store.story_of(stored) if stored else {}
+            assignments = [  # in the batch's order
+                next(placed) if isinstance(item, Analysed) else Assignment(item.article.id, stories.get(item.article.id, ""), False, seen=True)
+                for item in batch if not isinstance(item, InputError)
+            ]
             templates.save(store.save_outlet_template)
             progress = progress.after(assignments, errors)
             if on_batch:
@@ -229,7 +244,7 @@ class Engine:
         return progress
 
     def recluster(self, location: str | Path, *, batch_size: int = 64, cluster_settings: ClusterSettings | None = None,
-                  on_batch: Callable[["IngestProgress"], None] | None = None) -> "IngestProgress":
+                  on_batch: Callable[[IngestProgress], None] | None = None) -> IngestProgress:
         """Rebuild every story of the store at ``location`` from scratch, replaying its articles in the order they came.
 
         The cached analyses go through the same clusterer into a scratch store; its stories then
@@ -270,7 +285,7 @@ class IngestProgress:
     batch: tuple[Assignment, ...] = ()
     errors: tuple[InputError, ...] = field(default=(), repr=False)
 
-    def after(self, assignments: list[Assignment], errors: list[InputError]) -> "IngestProgress":
+    def after(self, assignments: list[Assignment], errors: list[InputError]) -> IngestProgress:
         new = [a for a in assignments if not a.seen]
         return IngestProgress(
             stored=self.stored + len(new),
@@ -319,6 +334,99 @@ def _one_blas_thread_in_children():
                 os.environ[name] = value
 
 
+class _Workers:
+    """The worker processes, surviving the death of one (the OOM killer, a crash in a model).
+
+    A dead worker breaks the pool: every batch in flight is lost with it. The pool is started
+    again and each lost batch is run once more; a batch whose worker dies a second time comes
+    back as one :class:`~marsad.errors.WorkerDied` per page, naming it, and the rest goes on.
+    (``multiprocessing.Pool`` replaced a dead worker but never finished its batch: the ingest
+    waited forever.) Workers that die on :data:`GIVE_UP_AFTER` batches in a row end the run.
+    """
+
+    GIVE_UP_AFTER = 3
+
+    def __init__(self, count: int, settings: Settings):
+        self.count = count
+        self.settings = settings
+        self._executor: ProcessPoolExecutor | None = None
+        self._generation = 0  # pools started so far: a task lost on an older one does not restart this one
+        self._failed_in_a_row = 0
+
+    def __enter__(self) -> Self:
+        self._start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+        self._generation += 1
+        with _one_blas_thread_in_children():
+            self._executor = ProcessPoolExecutor(
+                self.count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(self.settings,))
+            # Start every worker now, while the variables are set: the executor starts them lazily.
+            started = [self._executor.submit(_ready) for _ in range(self.count)]
+        try:
+            for future in as_completed(started):
+                future.result()
+        except BrokenProcessPool:
+            raise ModelError("the worker processes could not start (their error is printed above); try --workers 0") from None
+
+    def submit(self, work: Callable[[list], list], batch: list) -> _Task:
+        assert self._executor is not None
+        try:
+            future = self._executor.submit(work, [_pack(item) for item in batch])
+        except BrokenProcessPool as error:  # the pool broke since the last result: lost like the batches in flight
+            future = Future()
+            future.set_exception(error)
+        return _Task(work, batch, future, self._generation)
+
+    def _lost(self, task: _Task) -> bool:
+        """Whether the task's batch was lost with a dead worker (the pool is started again if it was this one)."""
+        try:
+            lost = isinstance(task.future.exception(), BrokenProcessPool)
+        except CancelledError:  # in flight when an older pool was shut down
+            lost = True
+        if lost and task.generation == self._generation:
+            logger.warning("a worker process died: its batches are run again")
+            self._start()
+        return lost
+
+    def result(self, task: _Task) -> list[Analysed | Article | InputError]:
+        """The task's results in order; its batch is run once more if its worker died."""
+        if not self._lost(task):
+            return self._done(task)
+        retry = self.submit(task.work, task.batch)
+        if not self._lost(retry):
+            return self._done(retry)
+        self._failed_in_a_row += 1
+        if self._failed_in_a_row >= self.GIVE_UP_AFTER:
+            raise ModelError(f"worker processes died on {self._failed_in_a_row} batches in a row (out of memory?): stopped")
+        return [item if isinstance(item, InputError) else WorkerDied(_source_of(item), "not analysed: the worker process died on it twice",
+                                                                     "out of memory? try --workers 0 or a smaller batch")
+                for item in task.batch]
+
+    def _done(self, task: _Task) -> list[Analysed | Article | InputError]:
+        self._failed_in_a_row = 0
+        return [_unpack(item) for item in task.future.result()]
+
+
+@dataclass
+class _Task:
+    work: Callable[[list], list]
+    batch: list
+    future: Future
+    generation: int
+
+
+def _ready() -> bool:
+    return _worker_engine is not None
+
+
 _worker_engine: Engine | None = None
 
 
@@ -326,6 +434,24 @@ def _start_worker(settings: Settings) -> None:
     global _worker_engine
     _worker_engine = Engine(settings)
     _worker_engine.analyser  # load the models now, not inside the first batch
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An article of the input that the store holds already: passed along, not analysed."""
+
+    article: Article
+
+
+def _source_of(item: RawPage | Article | Stored) -> str:
+    return item.article.source if isinstance(item, Stored) else item.source
+
+
+def _mark_stored(batch: list[Article | InputError], known: Callable[[list[str]], set[str]] | None) -> list[Article | Stored | InputError]:
+    if known is None:
+        return batch
+    stored = known([item.id for item in batch if isinstance(item, Article)])
+    return [Stored(item) if isinstance(item, Article) and item.id in stored else item for item in batch]
 
 
 def _strip(batch: list[Article | InputError], templates: OutletTemplates | None) -> list[Article | InputError]:

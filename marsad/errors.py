@@ -6,7 +6,8 @@
     │   ├── BinaryInput
     │   ├── UndecodableInput
     │   ├── TooLarge
-    │   └── MalformedInput  a WARC record, JSON line, gzip stream or archive that is broken
+    │   ├── MalformedInput  a WARC record, JSON line, gzip stream or archive that is broken
+    │   └── WorkerDied      a page whose worker process died on it (twice): not stored
     ├── ModelError          an embedding or language model failed to load or run
     ├── StoreError          the store cannot be opened, read or written
     └── ConfigError         a bad setting
@@ -49,6 +50,10 @@ class TooLarge(InputError):
 
 
 class MalformedInput(InputError):
+    pass
+
+
+class WorkerDied(InputError):
     pass
 
 

@@ -16,7 +16,7 @@ from marsad.analyse.gazetteer import Gazetteer
 from marsad.analyse.language import UNDETERMINED, LanguageIdentifier
 from marsad.analyse.normalise import normalise, normalise_with_offsets
 from marsad.analyse.numbers import find_quantities
-from marsad.analyse.sentences import split_sentences
+from marsad.analyse.sentences import analysed_units, article_sentences
 from marsad.encoders.base import Encoder
 from marsad.models import Analysed, Analysis, Article, DateMention, Quantity, Span
 
@@ -73,6 +73,8 @@ class Analyser:
     def _prepare(self, article: Article):
         """Everything but the vectors: (article with language, sentences, other Analysis fields)."""
         units = units_of(article)
+        sentences = article_sentences(units)  # bounded: see marsad.analyse.sentences
+        units = analysed_units(units, sentences)  # and so every step below
         detected, per_unit = self.languages.detect_article([text for _, text in units])
         language = article.language or detected
         if language != article.language:
@@ -80,7 +82,6 @@ class Analyser:
         # An undetermined ("und") article keeps that label; the steps read it as no language.
         language = None if language == UNDETERMINED else language
         unit_languages = {unit: unit_language or language for (unit, _), unit_language in zip(units, per_unit)}
-        sentences = tuple(sentence for unit, text in units for sentence in split_sentences(unit, text))
         entities = self.entities.find(units, sentences, language, unit_languages)
         dates, quantities = [], []
         for unit, text in units:

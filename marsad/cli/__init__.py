@@ -6,6 +6,7 @@ exit code; the library itself never prints.
 
 from __future__ import annotations
 
+import logging
 import sys
 from importlib import resources
 from pathlib import Path
@@ -42,6 +43,23 @@ def _report(error: InputError) -> None:
 @click.version_option(package_name="marsad")
 def cli() -> None:
     """marsad (مرصد): clean news pages, judge article pairs, group stories."""
+    _show_warnings()
+
+
+class _WarningLine(logging.Handler):
+    """The library's warnings (an index rebuilt, a worker lost) as one line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from rich.text import Text
+
+        stderr_console().print(Text.assemble(("warning", "yellow"), " ", record.getMessage()), highlight=False, soft_wrap=True)
+
+
+def _show_warnings() -> None:
+    library = logging.getLogger("marsad")
+    if not any(isinstance(handler, _WarningLine) for handler in library.handlers):
+        handler = _WarningLine(logging.WARNING)
+        library.addHandler(handler)
 
 
 @cli.command()

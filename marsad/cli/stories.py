@@ -272,7 +272,7 @@ def _read_records(path: Path, is_place: Callable[[str], bool]) -> tuple[list[tup
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError("not an object")
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
             errors.append(MalformedInput(where, f"not a JSON object ({error})"))
             continue
         text = record.get("text")

@@ -267,9 +267,15 @@ class StoryClusterer:
         final = [NewArticle(n.analysed, self._resolve(n.story_id), n.outlet, n.copy_of, n.copy_kind, n.bands, n.signature) for n in new_articles]
         merged = {absorbed: self._resolve(absorbed) for absorbed in self._merged}
         states = tuple(story.state() for story_id, story in self._stories.items() if story_id not in self._merged)
-        self.store.add(Batch(tuple(final), states, merged, generation))
+        # Another writer (a second ingest, the HTTP API) may have stored some of these articles
+        # since they were looked up: the store skips them, and they are reported as seen, in the
+        # story they are stored in, not as stored by this batch.
+        already = self.store.add(Batch(tuple(final), states, merged, generation)) or set()
+        stored_by_others = self.store.story_of(sorted(already)) if already else {}
         return [
-            a if a.seen else Assignment(a.article_id, self._resolve(a.story_id), a.new_story, a.score, a.copy_of, a.copy_kind, False, a.merged)
+            a if a.seen
+            else Assignment(a.article_id, stored_by_others[a.article_id], False, seen=True) if a.article_id in stored_by_others
+            else Assignment(a.article_id, self._resolve(a.story_id), a.new_story, a.score, a.copy_of, a.copy_kind, False, a.merged)
             for a in assignments
         ]
 

@@ -8,10 +8,12 @@ the statistical detector only runs when every cheap certain answer has failed.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
 from marsad.errors import BinaryInput, EmptyInput, UndecodableInput
+from marsad.models import Article, RawPage
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -27,6 +29,10 @@ _ARABIC_LEGACY = ("cp1256", "iso8859_6")
 
 # Share of control characters (other than tab/newline/CR/FF) above which text is binary.
 _MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+# A UTF-16 surrogate alone: JSON can spell one ("\ud800"), UTF-8 cannot hold it, and every
+# later stage that encodes the text (language detection, the store) fails on it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
@@ -113,7 +119,54 @@ def _checked(text: str, source: str) -> str:
         text = text[1:]
     if not text.strip():
         raise EmptyInput(source, "empty file")
-    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if control > _MAX_CONTROL_SHARE * len(text):
-        raise BinaryInput(source, "binary file, not text", f"{control} control characters")
+    check_text(text, source)
     return text
+
+
+def check_text(text: str, source: str, field: str | None = None) -> None:
+    """Refuse text that is not text: the same rules for a file, a JSON record and an API request.
+
+    Args:
+        text: decoded text (a page, or one field of it).
+        source: names the page in the error.
+        field: the field the text came from, named in the error (``None``: the page itself).
+
+    Raises:
+        BinaryInput: a NUL character, or more than 1% control characters (other than tab,
+            newline, carriage return and form feed).
+        UndecodableInput: a lone UTF-16 surrogate, which no UTF-8 text can hold.
+
+    Example:
+        >>> check_text("a\x00b", "api[0]")
+        Traceback (most recent call last):
+        marsad.errors.BinaryInput: api[0]: binary, not text (contains NUL characters)
+    """
+    what = f"field {field!r} is binary, not text" if field else "binary, not text"
+    if "\x00" in text:
+        raise BinaryInput(source, what, "contains NUL characters")
+    control = len(_CONTROL.findall(text))
+    if control > _MAX_CONTROL_SHARE * len(text):
+        raise BinaryInput(source, what, f"{control} control characters")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        where = f"field {field!r} holds" if field else "text holds"
+        raise UndecodableInput(source, f"{where} a lone surrogate U+{ord(surrogate.group()):04X} at character {surrogate.start()}",
+                               "it cannot be UTF-8: fix what wrote it")
+
+
+def check_page(page: RawPage | Article) -> None:
+    """:func:`check_text` over a page's text and every text field it was given (title, url, date, outlet).
+
+    Every page passes here before it is cleaned, whatever it came from (file, JSON Lines record,
+    HTTP request, clean article), so one rule decides what is binary and a bad record is one
+    error, not the loss of its batch.
+    """
+    text = page.text
+    if isinstance(page, RawPage):
+        check_text(text, page.source)
+    else:
+        check_text(text, page.source, "text")
+    for name in ("title", "url", "published", "outlet"):
+        value = getattr(page, name, None)
+        if isinstance(value, str) and value:
+            check_text(value, page.source, name)

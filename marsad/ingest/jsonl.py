@@ -96,6 +96,8 @@ def _record_page(line: bytes, where: str, names: JsonFields) -> RawPage:
         record = json.loads(text)
     except json.JSONDecodeError as error:
         raise MalformedInput(where, "invalid JSON", f"{error.msg} at column {error.colno}") from None
+    except RecursionError:  # arrays or objects nested thousands deep: no page is shaped like that
+        raise MalformedInput(where, "JSON nested too deeply", "a record is one flat object of fields") from None
     if not isinstance(record, dict):
         raise MalformedInput(where, f"a JSON {type(record).__name__}, not an object")
     html = _string(record, names.html, where)

@@ -18,6 +18,8 @@ import glob
 import gzip
 import io
 import os
+import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -41,16 +43,31 @@ _GLOB_CHARS = ("*", "?", "[")
 _GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
-def iter_files(path: str | os.PathLike) -> Iterator[Path]:
-    """A file itself, or the files under a folder in sorted order (hidden files and non-page files skipped)."""
+def iter_files(path: str | os.PathLike) -> Iterator[Path | InputError]:
+    """A file itself, or the files under a folder in sorted order (hidden files and non-page files skipped).
+
+    Folders reached through symbolic links are not entered (a link to a folder above it made the
+    walk endless); a folder that cannot be listed yields its error and the walk goes on. Entries
+    that are not regular files (FIFOs, sockets, devices) are yielded too, for the reader to name
+    and skip: opening a FIFO waits for a writer forever.
+    """
     path = Path(path)
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                if _page_suffix(child) not in _SKIPPED_SUFFIXES:
-                    yield child
-    else:
+    if not path.is_dir():
         yield path
+        return
+    errors: list[OSError] = []
+    for folder, subfolders, names in os.walk(path, onerror=errors.append, followlinks=False):
+        yield from (InputError(error.filename or str(path), "cannot read the folder", error.strerror) for error in errors)
+        errors.clear()
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            child = Path(folder) / name
+            if name.startswith(".") or _page_suffix(child) in _SKIPPED_SUFFIXES:
+                continue
+            if child.is_dir():  # a link to a folder: not entered
+                continue
+            yield child
+    yield from (InputError(error.filename or str(path), "cannot read the folder", error.strerror) for error in errors)
 
 
 def _page_suffix(path: Path) -> str:
@@ -108,21 +125,86 @@ def read_paths(
             continue
         for match in matches:
             for file in iter_files(match):
-                yield from _read_file(file, settings, json_fields)
+                if isinstance(file, InputError):
+                    yield file
+                else:
+                    yield from _read_file(file, settings, json_fields)
 
 
 def _expand(path: str | os.PathLike) -> list[str | os.PathLike]:
     """The path itself when it exists, else the files its glob pattern matches (sorted)."""
-    if os.path.exists(path):
+    if os.path.lexists(path):
         return [path]
     text = str(path)
+    if "**" in text:
+        return _recursive_glob(text)
     if any(char in text for char in _GLOB_CHARS):
-        return sorted(glob.glob(text, recursive=True))
+        return sorted(glob.glob(text))
     return []
+
+
+def _recursive_glob(pattern: str) -> list[str]:
+    """What a ``**`` pattern matches, walking without following links to folders.
+
+    ``glob.glob(recursive=True)`` follows them, and a link to a folder above itself made it
+    walk forever, its memory growing about 9 MB a second.
+    """
+    parts = pattern.split(os.sep)
+    fixed = next(index for index, part in enumerate(parts) if any(char in part for char in _GLOB_CHARS))
+    root = os.sep.join(parts[:fixed]) or ("/" if pattern.startswith(os.sep) else ".")
+    matcher = re.compile(_glob_regex(os.sep.join(parts[fixed:])))
+    matches = []
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in [*subfolders, *names]:
+            if name.startswith("."):
+                continue
+            full = os.path.join(folder, name)
+            if matcher.fullmatch(os.path.relpath(full, root)):
+                matches.append(full if parts[:fixed] else os.path.relpath(full, root))
+    return sorted(matches)
+
+
+def _glob_regex(pattern: str) -> str:
+    """A glob pattern (``**`` for any number of folders) as a regular expression over a relative path."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**" + os.sep, index):
+            out.append(f"(?:[^{re.escape(os.sep)}]*{re.escape(os.sep)})*")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append(f"[^{re.escape(os.sep)}]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append(f"[^{re.escape(os.sep)}]")
+            index += 1
+        elif pattern[index] == "[" and "]" in pattern[index + 2 :]:
+            end = pattern.index("]", index + 2)
+            body = pattern[index + 1 : end]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            index = end + 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return "".join(out)
 
 
 def _read_file(file: Path, settings: Settings, json_fields: JsonFields | None = None) -> Iterator[RawPage | InputError]:
     source = str(file)
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        yield InputError(source, "no such file" if not file.is_symlink() else "a broken symbolic link")
+        return
+    except OSError as error:
+        yield InputError(source, "cannot read", error.strerror)
+        return
+    if not stat.S_ISREG(mode):
+        yield InputError(source, f"{_kind(mode)}, not a regular file: skipped")
+        return
     try:
         handle = open(file, "rb")  # noqa: SIM115 - closed below, after the generator has read it
     except FileNotFoundError:
@@ -134,6 +216,14 @@ def _read_file(file: Path, settings: Settings, json_fields: JsonFields | None = 
     with handle:
         name = file.name[:-3] if file.name.lower().endswith(".gz") else file.name
         yield from _read_stream(handle, source, name, settings, json_fields, size=_size(file))
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def _size(file: Path) -> int | None:

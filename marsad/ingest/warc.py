@@ -71,6 +71,9 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
 
 
 def _record_page(record, where: str, settings: Settings) -> RawPage | None:
+    if not record.rec_type:
+        # What warcio makes of bytes that are no WARC headers after "WARC/1.0": a record of no type.
+        raise MalformedInput(where, "broken WARC record headers (no WARC-Type)", "the file is not a WARC archive past its first line")
     if record.rec_type not in _PAGE_RECORDS:
         return None
     declared = record.rec_headers.get_header("Content-Length")

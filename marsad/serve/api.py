@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
 from marsad.errors import InputError, MarsadError, ModelError, StoreError
 from marsad.models import Analysed, RawPage
 from marsad.serve.ingest import ingest_pages
+from marsad.serve.security import require_write_token
 from marsad.store.base import STORY_SORTS, ArticleQuery, StoryQuery
 
 router = APIRouter(prefix="/api")
@@ -55,7 +57,10 @@ class PageIn(BaseModel):
 
 class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    pages: list[PageIn] = Field(..., min_length=1, description="The pages; each is cleaned, analysed and stored on its own.")
+    # Each page is checked on its own (in ingest_batch), so one page of the wrong shape is an
+    # error of that page, not a 422 for the batch; the schema still shows what a page is.
+    pages: list[Annotated[Any, WithJsonSchema({"$ref": "#/components/schemas/PageIn"})]] = Field(
+        ..., min_length=1, description="The pages (each a PageIn); each is checked, cleaned, analysed and stored on its own.")
 
 
 class IngestedOut(BaseModel):
@@ -177,6 +182,15 @@ def search(find, query):
         raise HTTPException(400, str(error)) from None
 
 
+def merged_into(store, story_id: str) -> str | None:
+    """The story a story merged away now belongs to (its id stays the id of the article that began
+    it, ``s`` + that article's id, and the article went with its members), or None."""
+    if not STORY_ID.fullmatch(story_id):
+        return None
+    survivor = store.story_of([story_id[1:]]).get(story_id[1:])
+    return survivor if survivor and survivor != story_id else None
+
+
 # -- read ---------------------------------------------------------------------------------------
 @router.get("/health", summary="Is the server up, and what does the store hold")
 def health(request: Request) -> dict[str, Any]:
@@ -201,6 +215,8 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
     store = _store(request)
     detail = store.story(story_id) if STORY_ID.fullmatch(story_id) else None
     if detail is None:
+        if survivor := merged_into(_store(request), story_id):
+            return RedirectResponse(f"/api/stories/{survivor}", status_code=308)
         raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
     from marsad.cluster.membership import explain_members, story_with_reasons
 
@@ -229,37 +245,69 @@ def compare(request: Request, a: Annotated[str, Query(max_length=40, description
 
 
 # -- write --------------------------------------------------------------------------------------
-def _ingest(request: Request, pages: list[PageIn], source: str) -> IngestOut:
-    """Clean, analyse, cluster and store the pages; a page that fails is reported, the rest stored."""
+def may_write(request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+    """The write endpoints' gate: the server's token when it has one; none at all on a server of samples."""
+    settings = request.app.state.settings
+    require_write_token(settings.write_token, authorization)
+    if settings.writes_refused:
+        raise HTTPException(409, settings.writes_refused)
+
+
+def _ingest(request: Request, pages: list[tuple[int, PageIn]], source: str, invalid: list[IngestErrorOut] = ()) -> IngestOut:
+    """Clean, analyse, cluster and store the pages (each with its place in the request); a page that fails is reported, the rest stored."""
     engine, store = request.app.state.engine, _store(request)
-    raw = [page.raw_page(f"{source}[{index}]") for index, page in enumerate(pages)]
-    with request.app.state.write_lock:
-        try:
-            results = ingest_pages(engine, store, raw)
-        except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
-            raise HTTPException(503, f"nothing stored: {error}") from None
-    articles, errors = [], []
-    for index, result in enumerate(results):
+    raw = [page.raw_page(f"{source}[{index}]") for index, page in pages]
+    lock, wait = request.app.state.write_lock, request.app.state.settings.write_wait
+    if not lock.acquire(timeout=wait):
+        raise HTTPException(503, f"nothing stored: another ingest has held the store for over {wait:g} s (try again)", headers={"Retry-After": "10"})
+    try:
+        results = ingest_pages(engine, store, raw) if raw else []
+    except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
+        raise HTTPException(503, f"nothing stored: {error}") from None
+    finally:
+        lock.release()
+    articles, errors = [], list(invalid)
+    for (index, _), result in zip(pages, results):
         if isinstance(result, InputError):
             errors.append(IngestErrorOut(index=index, error=str(result)))
         else:
             articles.append(IngestedOut(index=index, id=result.article_id, story_id=result.story_id, new_story=result.new_story, seen=result.seen, copy_of=result.copy_of, copy_kind=result.copy_kind))
+    errors.sort(key=lambda error: error.index)
     return IngestOut(articles=articles, errors=errors)
 
 
-@router.post("/articles", summary="Ingest one page", response_model=IngestOut, responses={413: {"description": "Body over the size limit"}, 422: {"description": "The page could not be read"}})
+def _checked_pages(pages: list[Any]) -> tuple[list[tuple[int, PageIn]], list[IngestErrorOut]]:
+    """The batch's pages that have a page's shape, and one error for each that has not."""
+    good, bad = [], []
+    for index, page in enumerate(pages):
+        try:
+            good.append((index, PageIn.model_validate(page)))
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in item['loc']) or 'page'}: {item['msg']}" for item in error.errors()[:5])
+            bad.append(IngestErrorOut(index=index, error=f"batch[{index}]: {problems}"))
+    return good, bad
+
+
+_WRITE_ERRORS = {401: {"description": "The server needs its write token"}, 409: {"description": "The server keeps nothing (bundled samples)"},
+                 413: {"description": "Body over the size limit"}, 503: {"description": "Nothing stored: the store is busy or failed"}}
+
+
+@router.post("/articles", summary="Ingest one page", response_model=IngestOut, dependencies=[Depends(may_write)],
+             responses={**_WRITE_ERRORS, 422: {"description": "The page could not be read"}})
 async def ingest_page(request: Request, page: PageIn) -> IngestOut:
     """Clean, analyse and store one page; it joins a story (or starts one). A page that cannot be cleaned is a 422 naming the problem."""
-    result = await run_in_threadpool(_ingest, request, [page], "page")
+    result = await run_in_threadpool(_ingest, request, [(0, page)], "page")
     if result.errors:
         raise HTTPException(422, result.errors[0].error)
     return result
 
 
-@router.post("/articles/batch", summary="Ingest a batch of pages", response_model=IngestOut, responses={413: {"description": "Body over the size limit"}})
+@router.post("/articles/batch", summary="Ingest a batch of pages", response_model=IngestOut, dependencies=[Depends(may_write)], responses=_WRITE_ERRORS)
 async def ingest_batch(request: Request, batch: BatchIn) -> IngestOut:
     """Each page is cleaned and stored on its own: a bad page is listed in `errors` and the others are still stored."""
     limit = request.app.state.settings.max_batch_pages
     if len(batch.pages) > limit:
         raise HTTPException(422, f"pages: {len(batch.pages)} pages in one batch, the limit is {limit} (split the batch)")
-    return await run_in_threadpool(_ingest, request, batch.pages, "batch")
+    good, bad = _checked_pages(batch.pages)
+    return await run_in_threadpool(_ingest, request, good, "batch", bad)

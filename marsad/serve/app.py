@@ -14,7 +14,7 @@ and the :class:`~marsad.engine.Engine` it is given.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marsad.engine import Engine
 from marsad.serve import interface
-from marsad.serve.security import BodySizeLimit, SecurityHeaders
+from marsad.serve.security import BodySizeLimit, RequestTimeLimit, SecurityHeaders
 from marsad.store.base import Store
 
 HERE = Path(__file__).parent
@@ -45,12 +45,22 @@ class ServeSettings:
         allowed_hosts: the ``Host`` names requests may carry (400 otherwise), or ``None`` for
             any. ``marsad serve`` on a loopback address allows only loopback names, so a web
             page whose domain is made to resolve to 127.0.0.1 (DNS rebinding) cannot reach it.
+        write_token: when set, the write endpoints need ``Authorization: Bearer <token>``
+            (401 otherwise); ``marsad serve`` sets one whenever it listens beyond loopback.
+        writes_refused: when set, the write endpoints answer 409 with this reason (a server of
+            the bundled samples held in memory, where a write would be lost at exit).
+        read_timeout: seconds a read request may take (503 after).
+        write_wait: seconds a write waits for the one before it (503 after: nothing stored).
     """
 
     max_body_bytes: int = 8 * 1024 * 1024
     max_batch_pages: int = 500
     page_size: int = 30
     allowed_hosts: tuple[str, ...] | None = None
+    write_token: str | None = field(default=None, repr=False)
+    writes_refused: str | None = None
+    read_timeout: float = 30.0
+    write_wait: float = 60.0
 
 
 def _web_address(url: str | None) -> str | None:
@@ -103,6 +113,7 @@ def create_app(store: Store, engine: Engine, settings: ServeSettings | None = No
     app.state.templates.env.filters["safe_url"] = _web_address
     app.state.templates.env.globals.update(interface.template_globals())  # labels and dates in the reader's language
 
+    app.add_middleware(RequestTimeLimit, seconds=settings.read_timeout)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))

@@ -7,10 +7,10 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup, escape
 
-from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, StoryFilters, compare_stored, search
+from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, StoryFilters, compare_stored, merged_into, search
 from marsad.serve.article_view import article_view
 from marsad.serve.compare_view import compare_view
 from marsad.serve.interface import remember_choices
@@ -72,6 +72,8 @@ def story_page(request: Request, story_id: str):
     store = request.app.state.store
     detail = store.story(story_id) if STORY_ID.fullmatch(story_id) else None
     if detail is None:
+        if survivor := merged_into(store, story_id):  # merged into another story: show that one
+            return RedirectResponse(f"/story/{survivor}", status_code=308)
         raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
     view = story_view(detail, store)
     return _render(request, "story.html", story=view)

@@ -1,4 +1,4 @@
-"""Security headers on every response and a size limit on every request body (pure ASGI middleware).
+"""Security headers on every response, a size limit on every request body, a time limit on reads (pure ASGI middleware), and the write token.
 
 The page loads nothing from elsewhere (users run marsad offline) and runs no inline script, so
 the Content-Security-Policy can forbid both: an article whose text smuggled in markup would be
@@ -7,6 +7,8 @@ escaped by the templates anyway, and could not run if it were not.
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import json
 
 from starlette.exceptions import HTTPException
@@ -113,3 +115,51 @@ class BodySizeLimit:
             if error.status_code != 413 or started:
                 raise
             await self._refuse(send)
+
+
+class RequestTimeLimit:
+    """Answers 503 to a read (GET, HEAD) that takes longer than ``seconds``.
+
+    Writes are not cut short here: an ingest stopped halfway could not say what it stored. They
+    are bounded by the work per page (:mod:`marsad.analyse.sentences`), the body size limit and
+    the write lock's wait (``ServeSettings.write_wait``).
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float):
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self.app(scope, receive, tracking_send), self.seconds)
+        except TimeoutError:
+            if started:
+                raise
+            body = json.dumps({"detail": f"the request took over {self.seconds:g} s and was stopped (try a narrower query)"}).encode()
+            await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+
+def require_write_token(expected: str | None, given: str | None) -> None:
+    """Raise 401 unless ``given`` (an ``Authorization`` header) is ``Bearer <expected>``; no token expected: anyone may write.
+
+    Raises:
+        HTTPException: 401, with ``WWW-Authenticate: Bearer``.
+    """
+    if expected is None:
+        return
+    scheme, _, token = (given or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise HTTPException(401, "writing needs the server's token: send 'Authorization: Bearer TOKEN' (marsad serve --token, or MARSAD_TOKEN)",
+                            headers={"WWW-Authenticate": "Bearer"})

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from marsad.errors import StoreError
 from marsad.store.vectors import id_of, key_of
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,8 @@ class BandIndex:
     # -- on disk ----------------------------------------------------------------------------
     def load(self) -> bool:
         """Load the saved index; False when there is none or it cannot be read."""
+        if self.path is not None and self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: not a folder, where this store keeps its band index (move it away)")
         if self.path is None or not (self.path / NOTE).exists():
             return False
         try:
@@ -196,6 +199,8 @@ class BandIndex:
         if self.path is None:
             return
         self._flush()
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: not a folder, where this store keeps its band index (move it away)")
         self.path.mkdir(parents=True, exist_ok=True)
         for run in self._runs:
             if run.name is None:

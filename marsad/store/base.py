@@ -405,10 +405,12 @@ class Store(Protocol):
         ...
 
     # write side ---------------------------------------------------------------------------
-    def add(self, batch: Batch) -> None:
+    def add(self, batch: Batch) -> set[str]:
         """Write ``batch`` in one transaction: all of it is stored, or none of it.
 
-        Articles already stored (same id) are skipped, not rewritten. A batch that writes
+        Articles already stored (same id) are skipped, not rewritten; their ids are returned
+        (another writer may have stored them since the batch was clustered). A story's totals
+        are its stored row's plus what the transaction inserts, so two writers lose no update. A batch that writes
         anything and whose ``generation`` is not the store's raises
         :class:`~marsad.errors.StaleStories` (the stories it was clustered on are gone).
         """

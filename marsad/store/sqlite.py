@@ -180,7 +180,7 @@ class SQLiteStore:
         self._vectors: VectorIndex | None = None
         self._bands: BandIndex | None = None
         self._last_save = time.monotonic()
-        self._carried: dict[str, tuple[set[str], set[str]]] = {}  # lists of stories merged into one new in this batch
+        self._carried: dict[str, _StoryDelta] = {}  # totals of stories merged into another in this batch, until it is written
         self._checkpointer: _Checkpointer | None = None
         in_memory = self.location == ":memory:"
         try:
@@ -198,6 +198,12 @@ class SQLiteStore:
             self.db.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
             self._migrate()
             if not in_memory and not read_only:
+                try:
+                    self._check_index_paths()
+                except StoreError:
+                    self.db.close()
+                    raise
+                _remove_killed_rebuild(self.location)
                 # The writer no longer copies the WAL back into the database itself (a checkpoint
                 # every 1,000 pages, which at a million articles is a burst of scattered writes
                 # into a 25 GB file: p95 per article 28.7-36.0 ms with it, 20.8-26.6 ms without,
@@ -227,6 +233,9 @@ class SQLiteStore:
             for number in range(version, SCHEMA_VERSION):
                 self.db.execute("BEGIN IMMEDIATE")
                 try:
+                    if self.db.execute("PRAGMA user_version").fetchone()[0] > number:
+                        self.db.execute("COMMIT")  # another process opening the new store applied it meanwhile
+                        continue
                     for statement in _statements(MIGRATIONS[number]):
                         self.db.execute(statement)
                     self.db.execute(f"PRAGMA user_version = {number + 1}")
@@ -253,6 +262,15 @@ class SQLiteStore:
     def schema_version(self) -> int:
         with self._lock:
             return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _check_index_paths(self) -> None:
+        """Refuse, before anything is written, index paths taken by something else (a folder where
+        the vector index file goes, a file where the band index folder goes): one line, not a
+        traceback after the first batch."""
+        for path, wanted in ((self._index_path(), "file"), (self._bands_path(), "folder")):
+            if path is not None and path.exists() and (path.is_dir() if wanted == "file" else not path.is_dir()):
+                kind = "vector index file" if wanted == "file" else "band index folder"
+                raise StoreError(f"{path}: not a {wanted}, where this store keeps its {kind} (move it away)")
 
     # -- vectors --------------------------------------------------------------------------
     def _index_path(self) -> Path | None:
@@ -366,7 +384,15 @@ class SQLiteStore:
             self._last_save = time.monotonic()
 
     # -- write ----------------------------------------------------------------------------
-    def add(self, batch: Batch) -> None:
+    def add(self, batch: Batch) -> set[str]:
+        """Write ``batch`` in one transaction; returns the ids of its articles that were stored already (skipped).
+
+        A story's totals (size, articles, centroid, time span, outlets, languages) are the stored
+        row's plus what this transaction inserts, never the clusterer's copy: another process
+        may have added to the story since the clusterer read it (two ingests, or the HTTP API
+        beside one), and writing its copy back lost their updates (9-102 stories with wrong
+        totals in two concurrent ingests). The clusterer's states give only a new story's headline.
+        """
         if self.read_only:
             raise StoreError(f"{self.location}: opened read-only")
         with self._lock:
@@ -381,22 +407,19 @@ class SQLiteStore:
                                        "clustered; nothing of it was stored: add it again")
                 for absorbed, target in batch.merged.items():
                     self._merge(absorbed, target)
-                seen = self.known([new.id for new in batch.articles])
-                touched: dict[str, tuple[set[str], set[str]]] = {}
+                already = self.known([new.id for new in batch.articles])
+                seen = set(already)
+                added: dict[str, _StoryDelta] = {}
                 for new in batch.articles:
                     if new.id in seen:
                         continue
                     seen.add(new.id)
                     rowid = self._insert(new, now)
                     inserted.append((rowid, new))
-                    outlets, languages = touched.setdefault(new.story_id, (set(), set()))
-                    outlet = outlet_of(new.analysed.article, new.outlet)
-                    if outlet:
-                        outlets.add(outlet)
-                    if new.analysed.article.language:
-                        languages.add(new.analysed.article.language)
-                for state in batch.stories:
-                    self._put_story(state, now, *touched.get(state.id, (set(), set())))
+                    added.setdefault(new.story_id, _StoryDelta()).take(new)
+                states = {state.id: state for state in batch.stories}
+                for story_id in dict.fromkeys([*states, *added, *self._carried]):
+                    self._put_story(story_id, states.get(story_id), added.get(story_id), now)
             if inserted:
                 dim = len(inserted[0][1].analysed.analysis.document_vector)
                 index = self._vector_index(dim)
@@ -408,6 +431,7 @@ class SQLiteStore:
                     self._bands.watermark = max(self._bands.watermark, inserted[-1][0])
                 if time.monotonic() - self._last_save > self.save_interval:
                     self.save_index()
+            return already
 
     def _insert(self, new: NewArticle, now: str) -> int:
         article, analysis = new.analysed.article, new.analysed.analysis
@@ -462,36 +486,37 @@ class SQLiteStore:
             (target, absorbed),
         )
         self.db.execute("DELETE FROM story_entities WHERE story_id = ?", (absorbed,))
-        old = self.db.execute("SELECT outlets, languages FROM stories WHERE id = ?", (absorbed,)).fetchone()
+        old = self.db.execute(f"SELECT {_TOTALS} FROM stories WHERE id = ?", (absorbed,)).fetchone()
         if old:
             self.db.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
-            row = self.db.execute("SELECT outlets, languages FROM stories WHERE id = ?", (target,)).fetchone()
-            if row:
-                outlets = sorted(set(json.loads(row[0])) | set(json.loads(old[0])))
-                languages = sorted(set(json.loads(row[1])) | set(json.loads(old[1])))
-                self.db.execute("UPDATE stories SET outlets = ?, languages = ? WHERE id = ?", (json.dumps(outlets), json.dumps(languages), target))
-            else:
-                # The target is new in this batch: carry the absorbed story's lists over to it.
-                outlets, languages = self._carried.setdefault(target, (set(), set()))
-                outlets |= set(json.loads(old[0]))
-                languages |= set(json.loads(old[1]))
+            # Its totals go to the target's row, written after the merges (with the stored row's).
+            self._carried.setdefault(target, _StoryDelta()).add_row(old)
+        carried = self._carried.pop(absorbed, None)  # a story merged into, then merged away, in one batch
+        if carried is not None:
+            self._carried.setdefault(target, _StoryDelta()).add(carried)
 
-    def _put_story(self, state: StoryState, now: str, outlets: set[str], languages: set[str]) -> None:
-        carried = self._carried.pop(state.id, None)
-        if carried:
-            outlets, languages = outlets | carried[0], languages | carried[1]
-        row = self.db.execute("SELECT outlets, languages FROM stories WHERE id = ?", (state.id,)).fetchone()
-        if row:
-            outlets = outlets | set(json.loads(row[0]))
-            languages = languages | set(json.loads(row[1]))
-        recency = state.last_published or ""  # undated: listed last, never as new (not the ingest day)
+    def _put_story(self, story_id: str, state: StoryState | None, added: _StoryDelta | None, now: str) -> None:
+        """Write a story's row: the stored totals plus what this batch added and merged into it."""
+        delta = self._carried.pop(story_id, None) or _StoryDelta()
+        if added is not None:
+            delta.add(added)
+        row = self.db.execute(f"SELECT {_TOTALS}, headline, headline_article FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None and delta.articles == 0:
+            return  # nothing of it is stored: its articles were stored by another writer meanwhile
+        headline, headline_article = (state.headline, state.headline_article) if state is not None else (None, None)
+        if row is not None:
+            delta.add_row(row)
+            if row[-2] is not None or headline is None:
+                headline, headline_article = row[-2], row[-1]
+        centroid = delta.centroid if delta.centroid is not None else np.zeros(len(state.centroid) if state is not None else 0, np.float32)
+        recency = delta.last_published or ""  # undated: listed last, never as new (not the ingest day)
         self.db.execute(
             "INSERT OR REPLACE INTO stories (id, headline, headline_article, size, articles, first_published, last_published, updated, recency, outlets, languages, centroid)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                state.id, state.headline, state.headline_article, state.size, state.articles, state.first_published,
-                state.last_published, now, recency, json.dumps(sorted(outlets), ensure_ascii=False),
-                json.dumps(sorted(languages)), encode_vector(state.centroid),
+                story_id, headline, headline_article, delta.size, delta.articles, delta.first_published,
+                delta.last_published, now, recency, json.dumps(sorted(delta.outlets), ensure_ascii=False),
+                json.dumps(sorted(delta.languages)), encode_vector(centroid),
             ),
         )
 
@@ -1050,7 +1075,7 @@ class SQLiteStore:
                         index.save()
             self.db.close()  # the last connection: checkpoints the WAL and removes it
 
-    def __enter__(self) -> "SQLiteStore":
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -1066,6 +1091,64 @@ _STORY_ORDER = {
 }
 _SUMMARY_COLUMNS = "s.id, s.headline, s.size, s.articles, s.outlets, s.languages, s.first_published, s.last_published, s.updated"
 _REF_COLUMNS = "id, title, outlet, url, language, published, story_id, copy_of, copy_kind"
+
+
+_TOTALS = "size, articles, first_published, last_published, outlets, languages, centroid"
+
+
+class _StoryDelta:
+    """A story's totals to write: what a batch inserted into it, plus stored rows (its own, merged ones)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.articles = 0
+        self.first_published: str | None = None
+        self.last_published: str | None = None
+        self.outlets: set[str] = set()
+        self.languages: set[str] = set()
+        self.centroid: np.ndarray | None = None
+
+    def _dates(self, first: str | None, last: str | None) -> None:
+        self.first_published = min(filter(None, (self.first_published, first)), default=None)
+        self.last_published = max(filter(None, (self.last_published, last)), default=None)
+
+    def _vector(self, vector: np.ndarray) -> None:
+        vector = np.asarray(vector, dtype=np.float32)
+        self.centroid = vector.copy() if self.centroid is None else self.centroid + vector
+
+    def take(self, new: NewArticle) -> None:
+        """One article inserted into the story."""
+        article = new.analysed.article
+        self.articles += 1
+        if new.copy_of is None:  # the size and centroid count independent members only
+            self.size += 1
+            self._vector(new.analysed.analysis.document_vector)
+        self._dates(article.published, article.published)
+        outlet = outlet_of(article, new.outlet)
+        if outlet:
+            self.outlets.add(outlet)
+        if article.language:
+            self.languages.add(article.language)
+
+    def add(self, other: _StoryDelta) -> None:
+        self.size += other.size
+        self.articles += other.articles
+        self._dates(other.first_published, other.last_published)
+        self.outlets |= other.outlets
+        self.languages |= other.languages
+        if other.centroid is not None:
+            self._vector(other.centroid)
+
+    def add_row(self, row: tuple) -> None:
+        """A stored story row's totals (the columns of ``_TOTALS``, in order)."""
+        size, articles, first, last, outlets, languages, centroid = row[:7]
+        self.size += size
+        self.articles += articles
+        self._dates(first, last)
+        self.outlets |= set(json.loads(outlets))
+        self.languages |= set(json.loads(languages))
+        self._vector(decode_vector(centroid))
+
 
 
 def _summary(row) -> StorySummary:
@@ -1160,6 +1243,20 @@ def _only_rebuild(location: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_killed_rebuild(location: str) -> None:
+    """Delete the scratch store a killed ``marsad recluster`` left beside the store (as large as
+    the store's stories), unless a recluster is running now (it holds the rebuild lock)."""
+    scratch = location + ".rebuild"
+    if not Path(scratch).exists() or fcntl is None:
+        return
+    try:
+        with _only_rebuild(location):
+            logger.warning("%s: removing %s, left by a recluster that was stopped", location, scratch)
+            _remove_store_files(scratch)
+    except StoreError:
+        pass  # a recluster is running: its scratch store is in use
 
 
 def _remove_store_files(location: str) -> None:

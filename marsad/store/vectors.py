@@ -7,6 +7,11 @@ SQLite, and an index that is merely behind (a crash after a commit, before a sav
 by adding the newer rows only. Saving writes a temporary file and renames it over the old one,
 so a kill during a save leaves the previous index whole.
 
+The note keeps the file's size and CRC-32, checked before usearch reads a byte of it: usearch
+trusts its file, and a damaged one crashed the process (500 bytes flipped near its end: a
+segfault on every ingest) or silently answered wrong neighbours. An index without them (saved
+by an older marsad) is rebuilt once.
+
 Keys are the article ids read as 64-bit integers (an id is 16 hex digits), so no mapping table
 is needed. Vectors are held as float16: half the memory, and cosine ranks do not change.
 """
@@ -16,11 +21,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 from usearch.index import Index
+
+from marsad.errors import StoreError
 
 logger = logging.getLogger(__name__)
 BULK = 4096  # vectors from which an add is a catch-up or rebuild, spread over every core (ingest batches are at most 1,024)
@@ -57,18 +65,28 @@ class VectorIndex:
         return len(self._index)
 
     def load(self) -> bool:
-        """Load the saved index; False when there is none or it cannot be read."""
+        """Load the saved index; False when there is none, or it cannot be read, or it is not the file its note describes.
+
+        Raises:
+            StoreError: the index's path is a folder (nothing of marsad's): it cannot be rebuilt there.
+        """
         if self.path is None or not self.path.exists():
             return False
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: not a file, where this store keeps its vector index (move it away)")
         sidecar = self.path.with_name(self.path.name + ".json")
         try:
             meta = json.loads(sidecar.read_text())
+            if not isinstance(meta, dict) or "crc32" not in meta:
+                raise ValueError("its note has no checksum (saved by an older marsad)")
+            if self.path.stat().st_size != meta.get("bytes") or _crc32(self.path) != meta["crc32"]:
+                raise ValueError("the file is damaged (its checksum does not match)")
             index = Index.restore(str(self.path))
         except (OSError, ValueError, RuntimeError) as error:
-            logger.warning("%s: cannot read the vector index (%s); rebuilding it", self.path, error)
+            logger.warning("%s: cannot use the vector index: %s; rebuilding it from the database", self.path, error)
             return False
         if index is None or index.ndim != self.dim or len(index) != meta.get("count"):
-            logger.warning("%s: vector index does not match its note; rebuilding it", self.path)
+            logger.warning("%s: the vector index does not match its note; rebuilding it from the database", self.path)
             return False
         index.expansion_add, index.expansion_search = EXPANSION_ADD, EXPANSION_SEARCH
         self._index = index
@@ -104,13 +122,25 @@ class VectorIndex:
         return [(id_of(key), 1.0 - float(distance)) for key, distance in zip(matches.keys, matches.distances)]
 
     def save(self) -> None:
-        """Write the index and its note atomically (temporary file, then rename)."""
+        """Write the index, then its note with the file's size and checksum, atomically (temporary file, then rename)."""
         if self.path is None:
             return
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"{self.path}: not a file, where this store keeps its vector index (move it away)")
         temporary = self.path.with_name(self.path.name + ".tmp")
         self._index.save(str(temporary))
+        size, checksum = temporary.stat().st_size, _crc32(temporary)
         os.replace(temporary, self.path)
         sidecar = self.path.with_name(self.path.name + ".json")
         temporary = sidecar.with_name(sidecar.name + ".tmp")
-        temporary.write_text(json.dumps({"count": len(self._index), "watermark": self.watermark, "dim": self.dim}))
+        temporary.write_text(json.dumps({"count": len(self._index), "watermark": self.watermark, "dim": self.dim, "bytes": size, "crc32": checksum}))
         os.replace(temporary, sidecar)
+
+
+def _crc32(path: Path) -> int:
+    """The file's CRC-32, read a megabyte at a time (about a second a gigabyte)."""
+    checksum = 0
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            checksum = zlib.crc32(chunk, checksum)
+    return checksum

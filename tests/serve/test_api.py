@@ -241,3 +241,31 @@ def test_ingest_needs_json(fresh):
 def test_get_only_endpoints_refuse_other_methods(served):
     assert served.client.delete(f"/api/articles/{REUTERS}").status_code == 405
     assert served.client.post("/api/stories", json={}).status_code == 405
+
+
+def test_ingest_batch_bad_pages_are_errors_of_their_own(fresh):
+    """A wrong field type, a lone surrogate, NUL and control characters: each an error of its page, the others stored."""
+    before = fresh.client.get("/api/health").json()["store"]["articles"]
+    pages = [
+        {**PAGE, "title": ["not", "a", "string"]},
+        {**PAGE, "text": PAGE["text"] + " \ud800", "title": "surrogate"},
+        {**PAGE, "text": "\x00" + PAGE["text"], "title": "nul"},
+        {**PAGE, "text": "\x01\x02\x03 " * 50 + PAGE["text"], "title": "controls"},
+        PAGE,
+    ]
+    body = json.dumps({"pages": pages}).encode()  # json.dumps spells the lone surrogate "\ud800", as a client would
+    response = fresh.client.post("/api/articles/batch", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert [item["index"] for item in result["articles"]] == [4]
+    errors = {error["index"]: error["error"] for error in result["errors"]}
+    assert sorted(errors) == [0, 1, 2, 3]
+    assert errors[0].startswith("batch[0]: title")
+    assert "surrogate" in errors[1] and "NUL" in errors[2] and "control characters" in errors[3]
+    assert fresh.client.get("/api/health").json()["store"]["articles"] == before + 1
+
+
+def test_ingest_deeply_nested_body_is_400(fresh):
+    deep = b"{\"pages\": " + b"[" * 30_000 + b"]" * 30_000 + b"}"  # under the 64 KB limit of the fixture
+    response = fresh.client.post("/api/articles/batch", content=deep, headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422), response.text
