@@ -205,8 +205,9 @@ _CYRILLIC_TO_LATIN.update({"ъ": "", "ь": "", "х": "kh", "ц": "ts", "ч": "ch
 class EntityFinder:
     """Finds :class:`EntityMention` objects in an article's units (title, paragraphs)."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, tagger=None):
         self.gazetteer = gazetteer
+        self.tagger = tagger
 
     def find(
         self,
