@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--part", default="test", choices=("train", "dev", "test"))
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
     parser.add_argument("--systems", nargs="+", default=["rules", "tagger"], choices=("rules", "tagger"))
+    parser.add_argument("--model", type=Path, help="a tagger model file other than the packaged one")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors per corpus and system")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
     args = parser.parse_args()
@@ -143,7 +144,14 @@ def main() -> None:
     gazetteer = Gazetteer()
     finders = {}
     for system in args.systems:
-        finders[system] = EntityFinder(gazetteer, tagger=None) if system == "rules" else EntityFinder(gazetteer)
+        if system == "rules":
+            finders[system] = EntityFinder(gazetteer, tagger=None)
+        elif args.model:
+            from marsad.analyse.tagger import EntityTagger
+
+            finders[system] = EntityFinder(gazetteer, EntityTagger(gazetteer, args.model.read_bytes()))
+        else:
+            finders[system] = EntityFinder(gazetteer)
 
     results: dict = {"part": args.part, "corpora": {}, "languages": {}, "speed": {}}
     by_language: dict[tuple[str, str], Tally] = defaultdict(Tally)

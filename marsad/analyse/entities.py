@@ -29,12 +29,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 from marsad.analyse.gazetteer import MAX_NAME_WORDS, MINOR_CITY_ZIPF, Entry, Gazetteer, fold_hamza, word_zipf
 from marsad.analyse.normalise import normalise_with_offsets
 from marsad.analyse.sentences import ABBREVIATIONS as _ABBREVIATIONS
 from marsad.models import EntityKind, EntityMention, Sentence, Span
+
+if TYPE_CHECKING:
+    from marsad.analyse.tagger import EntityTagger
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’.-]*[\p{L}\p{M}]|[\p{L}\p{M}]")
 # A name word this common in Arabic running text is usually an ordinary word (a surname after
@@ -57,6 +61,8 @@ _NOT_PERSON = set(
     "office court parliament assembly government news group house senate congress league association federation institute "
     "organization organisation corporation foundation commission navy police guard".split()
 )
+# English titles that start a person after an organisation's name ("... of Staff General Mark Milley").
+_PERSON_TITLES_EN = {"general", "gen", "colonel", "col", "admiral", "adm", "lieutenant", "lt", "sergeant", "sgt", "captain", "capt", "major", "maj", "president", "minister", "secretary", "senator", "governor", "mayor", "dr", "mr", "mrs", "ms"}
 _CLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 # Russian case endings (normalised: й is и) and what a nominative name may end with instead.
 _CYRILLIC_ENDINGS = ("ами", "ями", "ом", "ем", "ой", "ей", "ою", "ах", "ях", "ам", "ям", "ии", "а", "я", "у", "ю", "е", "ы", "и")
@@ -110,7 +116,7 @@ _ACTOR_BEFORE = set("ان انه بان ادان تدخل قرار موقف رد
 # ... or before these ("واشنطن ستحتفظ", "موسكو بحاجة", "Moscow said").
 _ACTOR_AFTER = set(
     "بحاجه التي الذي تريد ترفض تؤكد تسعى ترى تعتبر قالت اعلنت اكدت اتهمت طالبت said says will would has wants warned accused "
-    "announced insisted rejected believes sagte erklärte erklarte fordert warnte dijo afirmó afirmo a ha заявила заявил считает".split()
+    "announced insisted rejected believes regards considers sees views sagte erklärte erklarte fordert warnte dijo afirmó afirmo a ha заявила заявил считает".split()
 )
 # ... but a place after these ("في واشنطن", "in Washington").
 _LOCATIVE = set(
@@ -205,9 +211,18 @@ _CYRILLIC_TO_LATIN.update({"ъ": "", "ь": "", "х": "kh", "ц": "ts", "ч": "ch
 class EntityFinder:
     """Finds :class:`EntityMention` objects in an article's units (title, paragraphs)."""
 
-    def __init__(self, gazetteer: Gazetteer, tagger=None):
+    def __init__(self, gazetteer: Gazetteer, tagger: EntityTagger | None | str = "packaged"):
         self.gazetteer = gazetteer
-        self.tagger = tagger
+        self._tagger = tagger
+
+    @property
+    def tagger(self) -> EntityTagger | None:
+        """The learned tagger (the packaged model unless another or ``None`` was given), loaded on first use."""
+        if self._tagger == "packaged":
+            from marsad.analyse.tagger import EntityTagger
+
+            self._tagger = EntityTagger(self.gazetteer)
+        return self._tagger
 
     def find(
         self,
@@ -218,8 +233,26 @@ class EntityFinder:
     ) -> list[EntityMention]:
         """Entities in ``units`` (``(unit_name, original_text)`` pairs), each tied to its sentence.
 
-        ``unit_languages`` gives a unit's own language when it differs from the article's.
+        ``unit_languages`` gives a unit's own language when it differs from the article's. Units
+        in a language the tagger knows get its spans, linked to canonical ids (see
+        :mod:`marsad.analyse.linking`); the others, or all without a tagger, the rules' mentions.
         """
+        found = self.find_by_rules(units, sentences, language, unit_languages)
+        tagger = self.tagger
+        if tagger is None:
+            return found
+        from marsad.analyse.linking import tagged_mentions
+
+        return tagged_mentions(self, tagger, units, sentences, language, unit_languages, found)
+
+    def find_by_rules(
+        self,
+        units: list[tuple[str, str]],
+        sentences: tuple[Sentence, ...],
+        language: str | None,
+        unit_languages: dict[str, str | None] | None = None,
+    ) -> list[EntityMention]:
+        """The rules' mentions (the signals of the module docstring), with canonical ids."""
         raw: list[tuple[Entry | None, str, str, int, int]] = []  # entry, unit, person-name, start, end (original)
         for unit, text in units:
             norm, offsets = normalise_with_offsets(text)
@@ -258,11 +291,15 @@ class EntityFinder:
                 full = people.get(name.split()[-1], name)
                 if not isinstance(full, str):
                     entry = full  # an unlisted mention of a listed person's name word ("Си" after "Си Цзиньпин")
+            if entry is not None and entry.kind is EntityKind.ORGANISATION and all(word in _LATIN_STOP or word in _ARABIC_STOP for word in entry.id[4:].split("-")):
+                continue  # "The", "And", "OF" in a capitalised headline are no organisation
+            form = "name"
             if entry is None:
                 entity_id, label, kind = f"person:{skeleton(full.split()[-1])}", full, EntityKind.PERSON
             else:
                 entity_id, label, kind = entry.id, entry.label, entry.kind
-            mentions.append(EntityMention(entity_id, kind, label, text, Span(unit, start, end), _sentence_of(sentences, unit, start)))
+                form = "demonym" if entry.adjective else "name"
+            mentions.append(EntityMention(entity_id, kind, label, text, Span(unit, start, end), _sentence_of(sentences, unit, start), form))
         return mentions
 
     def _aliases(self, units, people: dict[str, str], found) -> list:
@@ -368,7 +405,8 @@ class _Scan:
                 return entry, i + length - 1
         token = tokens[i]
         # A hamza is a consonant, not a long vowel: "هيئتي" (the two boards of) is no spelling of Haiti.
-        if token.is_arabic and len(token.text) >= 5 and word_zipf(token.original, "ar") < 3 and not _HAMZA_SEATS & set(token.original):
+        # A given name is a person's, not a misspelt country ("راندا" is no Rwanda).
+        if token.is_arabic and len(token.text) >= 5 and word_zipf(token.original, "ar") < 3 and not _HAMZA_SEATS & set(token.original) and fold_hamza(token.original) not in self.gazetteer.given_names:
             for form in _variants(token.text)[:3]:
                 entry = self.gazetteer.lookup_spelling(form)
                 if entry is not None:
@@ -393,12 +431,18 @@ class _Scan:
             return None
         if i > 0 and self._adjacent(i) and self.tokens[i - 1].original[:1].isupper() and not self._sentence_start(i):
             return None  # inside a run that started earlier
+        if token.text.endswith(("'s", "’s")):
+            return None  # "Russia's Chief": a possessive ends a name
         last = i
         while last + 1 < len(self.tokens):
             following = self.tokens[last + 1]
             joined = self._adjacent(last + 1) or self._gap(last + 1).strip() == "&"
+            if joined and following.original[0].isupper() and (following.text.rstrip(".") in self.gazetteer.titles or following.text in _PERSON_TITLES_EN):
+                break  # "Joint Chiefs of Staff | General Mark Milley": a title starts a person
             if joined and following.original[0].isupper():
                 last += 1
+                if following.text.endswith(("'s", "’s")):
+                    break
             elif joined and following.text in ("of", "for", "de", "du", "des", "del", "della", "der", "für") and last + 2 < len(self.tokens) and self.tokens[last + 2].original[0].isupper() and self._adjacent(last + 2):
                 last += 2
             else:

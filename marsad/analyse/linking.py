@@ -1,0 +1,194 @@
+"""The tagger's spans as mentions: trimmed, merged with the rules' findings and linked to canonical ids.
+
+The learned tagger (:mod:`marsad.analyse.tagger`) decides where names are and of what type; the
+rules and gazetteers (:mod:`marsad.analyse.entities`) decide which entity a name is:
+
+1. Spans are trimmed: a person's span loses title and role words before it ("General Mark
+   Milley" → "Mark Milley") and a possessive after it ("Biden's" → "Biden"); a span of
+   function words only ("The", "of") is dropped; MISC is not kept.
+2. A name a curated list knows in full overrides a shorter span inside it: "روسيا اليوم" (RT)
+   is one organisation, not Russia followed by "today".
+3. Linking, in order: the rules' mention of the same span and type (it carries the rules'
+   aliases, and a capital acting as its country); the gazetteer's entry for the name (or the
+   name without Arabic clitics) of the same type; a city whose English name is also a common
+   word ("Geneva"); otherwise an id from the name itself: ``person:<skeleton of the surname>``
+   (so ميلي and Milley meet), ``org:<name>``, ``place:<name>``. A name the gazetteer knows as a
+   demonym ("الأميركية", "Russians") gets the form ``demonym`` and its country's id.
+4. Demonyms the rules found and the tagger left out ("Russian", which the gold sets call MISC or
+   O) are kept as demonyms: evidence of a country, not a place named.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+
+import regex
+
+from marsad.analyse.entities import (
+    _ARABIC_STOP,
+    _LATIN_STOP,
+    EntityFinder,
+    _organisation,
+    _sentence_of,
+    _unit_order,
+    _variants,
+    skeleton,
+)
+from marsad.analyse.normalise import normalise
+from marsad.analyse.tagger import EntityTagger, spans_of, tokenize
+from marsad.models import EntityKind, EntityMention, Sentence, Span
+
+_KINDS = {"PER": EntityKind.PERSON, "LOC": EntityKind.PLACE, "ORG": EntityKind.ORGANISATION}
+_TYPES = {EntityKind.PERSON: "PER", EntityKind.PLACE: "LOC", EntityKind.ORGANISATION: "ORG"}
+_LETTER = regex.compile(r"\p{L}")
+# English role words that stand between a title and a name ("Chairman of the Joint Chiefs").
+_ROLE_WORDS = {"general", "gen", "chairman", "chief", "chiefs", "staff", "joint", "of", "the", "commander", "secretary", "spokesman", "spokeswoman", "colonel", "col", "lieutenant", "lt", "admiral", "adm", "sergeant", "sgt", "captain", "capt", "major", "maj", "director", "head", "leader", "deputy", "former", "acting", "vice", "prime", "minister", "president", "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "king", "queen", "prince", "princess", "pope", "judge", "justice", "dr", "mr", "mrs", "ms", "sir", "lord", "lady"}
+_STOP = _LATIN_STOP | _ARABIC_STOP | {"'s", "’s"}
+
+
+def rule_tags(token_spans: list[tuple[int, int]], mentions: list[EntityMention]) -> list[str]:
+    """The rules' tag of each token: ``B-PER`` … ``I-ORG``, ``ADJ`` for a demonym, ``O``."""
+    tags = ["O"] * len(token_spans)
+    starts = [start for start, _ in token_spans]
+    ends = [end for _, end in token_spans]
+    for mention in mentions:
+        label = "ADJ" if mention.form == "demonym" else _TYPES[mention.kind]
+        first = bisect_right(ends, mention.span.start)
+        last = bisect_left(starts, mention.span.end)
+        for k in range(first, last):
+            if label == "ADJ":
+                tags[k] = label
+            else:
+                tags[k] = ("B-" if token_spans[k][0] <= mention.span.start or k == first else "I-") + label
+    return tags
+
+
+def _is_title(finder: EntityFinder, word: str) -> bool:
+    norm = normalise(word).strip().rstrip(".")
+    return norm in _ROLE_WORDS or any(form in finder.gazetteer.titles for form in _variants(norm)[:4]) if norm else False
+
+
+def _trim(finder: EntityFinder, words: list[str], first: int, last: int, kind: str) -> tuple[int, int] | None:
+    while first <= last and not _LETTER.search(words[first]):
+        first += 1
+    while last >= first and (not _LETTER.search(words[last]) or words[last] in ("'s", "’s")):
+        last -= 1
+    if kind == "PER":
+        # Titles and role words before a name are not the name: keep at least the last word.
+        while first < last and _is_title(finder, words[first]):
+            first += 1
+    if first > last or all(normalise(words[k]).strip() in _STOP for k in range(first, last + 1)):
+        return None
+    return first, last
+
+
+def tagged_mentions(
+    finder: EntityFinder,
+    tagger: EntityTagger,
+    units: list[tuple[str, str]],
+    sentences: tuple[Sentence, ...],
+    language: str | None,
+    unit_languages: dict[str, str | None] | None,
+    rule_mentions: list[EntityMention],
+) -> list[EntityMention]:
+    by_unit: dict[str, list[EntityMention]] = defaultdict(list)
+    for mention in rule_mentions:
+        by_unit[mention.span.unit].append(mention)
+    mentions: list[EntityMention] = []
+    for unit, text in units:
+        unit_language = (unit_languages or {}).get(unit) or language
+        rules = by_unit.get(unit, [])
+        if unit_language not in tagger.models:
+            mentions.extend(rules)
+            continue
+        mentions.extend(_unit_mentions(finder, tagger, unit, text, unit_language, sentences, rules))
+    # One label per person: the longest name the article gives them ("Mark Milley" for "Milley").
+    labels: dict[str, str] = {}
+    for mention in mentions:
+        if mention.kind is EntityKind.PERSON and mention.id.startswith("person:") and len(mention.label) > len(labels.get(mention.id, "")):
+            labels[mention.id] = mention.label
+    mentions = [
+        EntityMention(m.id, m.kind, labels[m.id], m.text, m.span, m.sentence, m.form) if m.id in labels and labels[m.id] != m.label else m
+        for m in mentions
+    ]
+    return sorted(mentions, key=lambda m: (m.span.unit != "title", _unit_order(m.span.unit), m.span.start))
+
+
+def _unit_mentions(finder, tagger, unit, text, language, sentences, rules) -> list[EntityMention]:
+    token_spans = tokenize(text)
+    if not token_spans:
+        return []
+    words = [text[start:end] for start, end in token_spans]
+    tags = rule_tags(token_spans, rules)
+    # Tag sentence by sentence (the model was trained on sentences).
+    bounds = sorted({s.span.start for s in sentences if s.span.unit == unit} | {0})
+    starts = [start for start, _ in token_spans]
+    cuts = sorted({bisect_left(starts, b) for b in bounds} | {len(words)})
+    labels: list[str] = []
+    previous = 0
+    for cut in cuts:
+        if cut > previous:
+            labels.extend(tagger.tag(words[previous:cut], tags[previous:cut], language))
+            previous = cut
+    found: list[EntityMention] = []
+    taken: list[tuple[int, int]] = []
+    for first, last, kind in spans_of(labels):
+        if kind not in _KINDS:
+            continue
+        trimmed = _trim(finder, words, first, last, kind)
+        if trimmed is None:
+            continue
+        first, last = trimmed
+        start, end = token_spans[first][0], token_spans[last][1]
+        mention = _link(finder, text, unit, start, end, _KINDS[kind], rules, sentences)
+        if mention is not None and not any(s < mention.span.end and mention.span.start < e for s, e in taken):
+            found.append(mention)
+            taken.append((mention.span.start, mention.span.end))
+    for rule in rules:
+        if rule.form == "demonym" and not any(s < rule.span.end and rule.span.start < e for s, e in taken):
+            found.append(rule)
+    return found
+
+
+def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMention | None:
+    gazetteer = finder.gazetteer
+    # A longer name a list knows, around this span ("روسيا اليوم" around "روسيا").
+    for rule in rules:
+        if rule.form == "name" and rule.span.start <= start and end <= rule.span.end and (rule.span.start, rule.span.end) != (start, end):
+            entry = gazetteer.lookup(normalise(rule.text).strip())
+            if entry is not None and entry.kind is not EntityKind.PLACE and " " in rule.text.strip():
+                return rule
+    name = text[start:end]
+    sentence = _sentence_of(sentences, unit, start)
+    span = Span(unit, start, end)
+    same_span = [rule for rule in rules if rule.form == "name" and rule.span.end == end and abs(rule.span.start - start) <= 2]
+    for rule in same_span:
+        # The rules' reading of the same name: its aliases, a capital acting as its country.
+        if rule.kind is kind or (rule.id.startswith("country:") and kind is EntityKind.ORGANISATION):
+            return EntityMention(rule.id, rule.kind, rule.label, name, span, sentence)
+    norm = normalise(name).strip()
+    words = norm.split()
+    if not words:
+        return None
+    rest = " ".join(words[1:])
+    for form in _variants(words[0])[:6]:
+        entry = gazetteer.lookup(f"{form} {rest}" if rest else form)
+        if entry is None:
+            continue
+        if entry.adjective and kind is not EntityKind.ORGANISATION:
+            return EntityMention(entry.id, EntityKind.PLACE, entry.label, name, span, sentence, "demonym")
+        # A listed organisation, person, country or region is what the list says ("والدولة الإسلامية"
+        # is Islamic State even where the tagger read a place); a city's name may be a person's.
+        if not entry.adjective and (entry.kind is kind or entry.kind is not EntityKind.PLACE or entry.id.startswith(("country:", "region:"))):
+            return EntityMention(entry.id, entry.kind, entry.label, name, span, sentence)
+    if kind is EntityKind.PLACE:
+        entry = getattr(gazetteer, "common_word_places", {}).get(norm)
+        if entry is not None:
+            return EntityMention(entry.id, kind, entry.label, name, span, sentence)
+        return EntityMention("place:" + regex.sub(r"\s+", "-", norm), kind, name, name, span, sentence)
+    if kind is EntityKind.ORGANISATION:
+        entry = _organisation(words)
+        return EntityMention(entry.id, kind, name, name, span, sentence)
+    # The surname's consonant skeleton, the same in every script (a leading و is a vowel letter to it).
+    return EntityMention(f"person:{skeleton(words[-1])}", kind, name, name, span, sentence)
