@@ -75,7 +75,8 @@ def examples(sentences: list[GoldSentence], language: str, rules: EntityFinder, 
 def train_language(language: str, parts: list[str], args, gazetteer: Gazetteer, rules: EntityFinder) -> dict:
     import pycrfsuite
 
-    sentences = [s for name, corpus in CORPORA.items() if corpus.language == language for part in parts for s in load_part(name, part, args.data)]
+    names = [name for name, corpus in CORPORA.items() if corpus.language == language and (not args.corpora or name in args.corpora)]
+    sentences = [s for name in names for part in parts for s in load_part(name, part, args.data)]
     if language == "ar":
         rng = random.Random(args.seed)
         sentences += [joined_clitics(s) for s in sentences if rng.random() < args.joined_share]
@@ -125,6 +126,7 @@ def main() -> None:
     parser.add_argument("--min-freq", type=int, default=1, help="drop features seen fewer times than this")
     parser.add_argument("--joined-share", type=float, default=1.0, help="share of Arabic sentences added again with clitics joined")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--corpora", nargs="+", choices=list(CORPORA), help="train on these sets only (default: all of each language)")
     parser.add_argument("--with-dev", action="store_true", help="train on train + dev (the shipped model)")
     args = parser.parse_args()
     if not args.data.is_dir():

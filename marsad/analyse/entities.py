@@ -291,7 +291,7 @@ class EntityFinder:
                 full = people.get(name.split()[-1], name)
                 if not isinstance(full, str):
                     entry = full  # an unlisted mention of a listed person's name word ("Си" after "Си Цзиньпин")
-            if entry is not None and entry.kind is EntityKind.ORGANISATION and all(word in _LATIN_STOP or word in _ARABIC_STOP for word in entry.id[4:].split("-")):
+            if entry is not None and entry.kind is EntityKind.ORGANISATION and all(word in _LATIN_STOP or word in _ARABIC_STOP for word in entry.label.lower().split()):
                 continue  # "The", "And", "OF" in a capitalised headline are no organisation
             form = "name"
             if entry is None:

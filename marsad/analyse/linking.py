@@ -22,19 +22,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from functools import lru_cache
 
 import regex
 
-from marsad.analyse.entities import (
-    _ARABIC_STOP,
-    _LATIN_STOP,
-    EntityFinder,
-    _organisation,
-    _sentence_of,
-    _unit_order,
-    _variants,
-    skeleton,
-)
+from marsad.analyse.entities import _ARABIC_STOP, _INSTITUTION_CUES, _LATIN_STOP, _ORG_CUES, _ORG_WORDS, EntityFinder, _organisation, _sentence_of, _unit_order, _variants, skeleton
+from marsad.analyse.gazetteer import fold_hamza
 from marsad.analyse.normalise import normalise
 from marsad.analyse.tagger import EntityTagger, spans_of, tokenize
 from marsad.models import EntityKind, EntityMention, Sentence, Span
@@ -103,6 +96,7 @@ def tagged_mentions(
             mentions.extend(rules)
             continue
         mentions.extend(_unit_mentions(finder, tagger, unit, text, unit_language, sentences, rules))
+    mentions.extend(_surnames_alone(units, mentions, sentences))
     # One label per person: the longest name the article gives them ("Mark Milley" for "Milley").
     labels: dict[str, str] = {}
     for mention in mentions:
@@ -113,6 +107,43 @@ def tagged_mentions(
         for m in mentions
     ]
     return sorted(mentions, key=lambda m: (m.span.unit != "title", _unit_order(m.span.unit), m.span.start))
+
+
+@lru_cache(maxsize=100_000)
+def _forms(word: str) -> tuple[str, ...]:
+    """A word normalised, and without Arabic clitics or endings."""
+    return tuple(_variants(normalise(word).strip() or word)[:4])
+
+
+def _surnames_alone(units, mentions: list[EntityMention], sentences) -> list[EntityMention]:
+    """A surname found alone elsewhere in the article is the person named in full ("بتلر" after "ديف بتلر")."""
+    surnames: dict[str, EntityMention] = {}
+    for mention in mentions:
+        words = mention.text.split()
+        if mention.kind is EntityKind.PERSON and len(words) > 1 and len(words[-1]) > 2:
+            surnames.setdefault(normalise(words[-1]).strip(), mention)
+    if not surnames:
+        return []
+    taken = defaultdict(list)
+    for mention in mentions:
+        taken[mention.span.unit].append((mention.span.start, mention.span.end))
+    extra = []
+    for unit, text in units:
+        spans = sorted(taken[unit])
+        starts = [start for start, _ in spans]
+        for start, end in tokenize(text):
+            word = text[start:end]
+            if word[:1].islower() or len(word) < 3:
+                continue
+            k = bisect_right(starts, start) - 1  # the last mention starting at or before the word
+            if (k >= 0 and spans[k][1] > start) or (k + 1 < len(spans) and spans[k + 1][0] < end):
+                continue
+            for form in _forms(word):
+                person = surnames.get(form)
+                if person is not None:
+                    extra.append(EntityMention(person.id, EntityKind.PERSON, person.label, word, Span(unit, start, end), _sentence_of(sentences, unit, start)))
+                    break
+    return extra
 
 
 def _unit_mentions(finder, tagger, unit, text, language, sentences, rules) -> list[EntityMention]:
@@ -146,9 +177,36 @@ def _unit_mentions(finder, tagger, unit, text, language, sentences, rules) -> li
             found.append(mention)
             taken.append((mention.span.start, mention.span.end))
     for rule in rules:
-        if rule.form == "demonym" and not any(s < rule.span.end and rule.span.start < e for s, e in taken):
+        # Demonyms, and names a list knows that the tagger passed over ("هاييتي", "منظمة الصحة العالمية").
+        if (rule.form == "demonym" or _listed(finder.gazetteer, rule)) and not any(s < rule.span.end and rule.span.start < e for s, e in taken):
             found.append(rule)
     return found
+
+
+def _cued(gazetteer, mention: EntityMention, text: str) -> bool:
+    """Whether the rules typed the name by a cue the tagger may have missed: a given name starting a
+    person ("Valery Gerasimov"), an organisation word ending an organisation ("Laiki Bank") or a
+    word before it that names one ("newspaper Haravgi")."""
+    words = mention.text.split()
+    if mention.kind is EntityKind.PERSON:
+        return len(words) > 1 and fold_hamza(words[0]) in gazetteer.given_names
+    if mention.kind is EntityKind.ORGANISATION:
+        before = normalise(text[: mention.span.start]).split()[-1:]
+        return normalise(words[-1]).strip(".") in _ORG_WORDS or (bool(before) and before[0] in _ORG_CUES | _INSTITUTION_CUES)
+    return False
+
+
+def _listed(gazetteer, mention: EntityMention) -> bool:
+    """Whether a gazetteer list gave the mention its id (a country, city, listed organisation or person)."""
+    words = normalise(mention.text).strip().split()
+    if not words:
+        return False
+    rest = " ".join(words[1:])
+    for form in _variants(words[0])[:6]:
+        entry = gazetteer.lookup(f"{form} {rest}" if rest else form)
+        if entry is not None:
+            return entry.id == mention.id and not entry.minor
+    return gazetteer.lookup_spelling(words[0]) is not None and len(words) == 1
 
 
 def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMention | None:
@@ -164,8 +222,9 @@ def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMenti
     span = Span(unit, start, end)
     same_span = [rule for rule in rules if rule.form == "name" and rule.span.end == end and abs(rule.span.start - start) <= 2]
     for rule in same_span:
-        # The rules' reading of the same name: its aliases, a capital acting as its country.
-        if rule.kind is kind or (rule.id.startswith("country:") and kind is EntityKind.ORGANISATION):
+        # The rules' reading of the same name: its aliases, a capital acting as its country, and
+        # its type where a list or a cue gave it ("Laiki Bank", "Valery Gerasimov" after "Russia's").
+        if rule.kind is kind or (rule.id.startswith("country:") and kind is EntityKind.ORGANISATION) or _listed(gazetteer, rule) or _cued(gazetteer, rule, text):
             return EntityMention(rule.id, rule.kind, rule.label, name, span, sentence)
     norm = normalise(name).strip()
     words = norm.split()

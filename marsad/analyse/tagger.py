@@ -53,7 +53,8 @@ _POSSESSIVE = regex.compile(r"(?<=\p{L})['’][sS]$")
 _CACHE_LIMIT = 200_000
 
 
-def tokenize(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1024)
+def tokenize(text: str) -> tuple[tuple[int, int], ...]:
     """Token spans of ``text``: words, abbreviations, punctuation; a possessive "'s" on its own."""
     spans = []
     for match in TOKEN.finditer(text):
@@ -64,7 +65,7 @@ def tokenize(text: str) -> list[tuple[int, int]]:
             spans.append((start + possessive.start(), end))
         else:
             spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
 def _shape(word: str) -> str:
@@ -201,44 +202,74 @@ class EntityTagger:
                 transitions=archive[f"{language}_transitions"].astype(np.float32),
             )
         self.features = {language: Features(gazetteer, language) for language in self.models}
-        self._vectors: dict[str, dict[tuple[str, int], np.ndarray]] = {language: {} for language in self.models}
+        # Weight sums, per language, in growing tables indexed by id: a word's rows at offsets
+        # -2..2, a lowercased word pair's, the rules' tags around a token. Tagging gathers rows by id.
+        self._tables = {language: {kind: _Table(shape, len(self.models[language].labels)) for kind, shape in (("word", 5), ("pair", 2), ("rule", 1))} for language in self.models}
 
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(self.models)
 
-    def _vector(self, language: str, word: str, offset: int) -> np.ndarray:
-        cache = self._vectors[language]
-        key = (word, offset)
-        vector = cache.get(key)
-        if vector is None:
-            model = self.models[language]
-            rows = [row for row in (model.index.get(f) for f in self.features[language].at(word, offset)) if row is not None]
-            vector = model.weights[rows].sum(axis=0) if rows else np.zeros(len(model.labels), np.float32)
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            cache[key] = vector
-        return vector
+    def _sum(self, model: _LanguageModel, features) -> np.ndarray:
+        rows = [row for row in map(model.index.get, features) if row is not None]
+        return model.weights[rows].sum(axis=0) if rows else np.zeros(len(model.labels), np.float32)
+
+    def _word_rows(self, model: _LanguageModel, features: Features, word: str) -> np.ndarray:
+        """(5, labels): what ``word`` adds to a token when it stands 2 before it (row 0) … 2 after it (row 4)."""
+        return np.stack([self._sum(model, features.at(word, offset)) for offset in (-2, -1, 0, 1, 2)])
+
+    def _pair_rows(self, model: _LanguageModel, pair: tuple[str, str]) -> np.ndarray:
+        """(2, labels): what a pair of lowercased words adds to its right word (row 0) and its left word (row 1)."""
+        left, right = pair
+        return np.stack([self._sum(model, (f"b-1={left}|{right}",)), self._sum(model, (f"b1={left}|{right}",))])
+
+    def _rule_rows(self, model: _LanguageModel, key: tuple[str, str, str]) -> np.ndarray:
+        before, tag, after = key
+        return self._sum(model, (f"r0={tag}", f"r-1={before}", f"r1={after}", f"r0|r-1={tag}|{before}"))[None, :]
 
     def tag(self, words: list[str], rule_tags: list[str], language: str) -> list[str]:
-        """The best label sequence for one sentence's ``words`` (Viterbi)."""
+        """The best label sequence for one sentence's ``words`` (Viterbi); features as :meth:`Features.sequence` builds them."""
         if not words:
             return []
-        model = self.models[language]
-        n, size = len(words), len(model.labels)
-        padded = ["<s>", "<s>", *words, "</s>", "</s>"]
-        emissions = np.empty((n, size), np.float32)
-        index, weights = model.index, model.weights
-        bias = weights[index["bias"]] if "bias" in index else 0.0
-        for i in range(n):
-            row = bias + self._vector(language, padded[i], -2) + self._vector(language, padded[i + 1], -1) + self._vector(language, padded[i + 2], 0)
-            row = row + self._vector(language, padded[i + 3], 1) + self._vector(language, padded[i + 4], 2)
-            for feature in extra_features(words, rule_tags, i):
-                found = index.get(feature)
-                if found is not None:
-                    row = row + weights[found]
-            emissions[i] = row
+        model, features, tables = self.models[language], self.features[language], self._tables[language]
+        n = len(words)
+        stack = tables["word"].rows(("<s>", "<s>", *words, "</s>", "</s>"), lambda word: self._word_rows(model, features, word))
+        # Token i sees the word at i + k (padded position i + 2 + k) through that word's row k + 2.
+        emissions = stack[0:n, 0] + stack[1 : n + 1, 1] + stack[2 : n + 2, 2] + stack[3 : n + 3, 3] + stack[4 : n + 4, 4]
+        if "bias" in model.index:
+            emissions += model.weights[model.index["bias"]]
+        lowered = ["<s>", *(word.lower() for word in words), "</s>"]
+        pairs = tables["pair"].rows(list(zip(lowered, lowered[1:])), lambda pair: self._pair_rows(model, pair))
+        emissions += pairs[0:n, 0] + pairs[1 : n + 1, 1]
+        padded_tags = ["<s>", *rule_tags, "</s>"]
+        emissions += tables["rule"].rows(list(zip(padded_tags, padded_tags[1:], padded_tags[2:])), lambda key: self._rule_rows(model, key))[:, 0]
+        if "first" in model.index:
+            emissions[0] += model.weights[model.index["first"]]
         return [model.labels[k] for k in viterbi(emissions, model.transitions)]
+
+
+class _Table:
+    """Rows of weight sums by key, in one array that grows: looking up n keys is one gather."""
+
+    def __init__(self, height: int, labels: int, capacity: int = 4096):
+        self.ids: dict = {}
+        self.array = np.zeros((capacity, height, labels), np.float32)
+
+    def rows(self, keys, compute) -> np.ndarray:
+        ids = self.ids
+        if len(ids) + len(keys) > _CACHE_LIMIT:
+            ids.clear()  # a bounded cache: start again rather than grow without end
+        found = []
+        for key in keys:
+            row = ids.get(key)
+            if row is None:
+                row = len(ids)
+                if row >= len(self.array):
+                    self.array = np.concatenate([self.array, np.zeros_like(self.array)])
+                self.array[row] = compute(key)
+                ids[key] = row
+            found.append(row)
+        return self.array[found]
 
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:

@@ -81,3 +81,15 @@ def test_the_packaged_tagger_finds_more_of_the_gold_names_than_the_rules(engine)
     tagged = f1_of(EntityFinder(engine.gazetteer), sentences)
     rules = f1_of(EntityFinder(engine.gazetteer, tagger=None), sentences)
     assert tagged > rules + 0.2 and tagged > 0.8
+
+
+def test_tagging_sums_the_same_weights_as_the_features_it_was_trained_on(engine):
+    """The cached per-word sums give the labels the plain feature strings give."""
+    tagger = EntityTagger(engine.gazetteer)
+    for language, sentence in gold_sentences():
+        words = list(sentence.tokens)
+        rule_tags = ["B-PER" if k % 4 == 1 else "ADJ" if k % 5 == 2 else "O" for k in range(len(words))]
+        model = tagger.models[language]
+        features = tagger.features[language].sequence(words, rule_tags)
+        emissions = np.stack([model.weights[[model.index[f] for f in token if f in model.index]].sum(axis=0) for token in features])
+        assert tagger.tag(words, rule_tags, language) == [model.labels[k] for k in viterbi(emissions, model.transitions)]
