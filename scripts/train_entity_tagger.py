@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ner")
     parser.add_argument("--out", type=Path, default=ROOT / "marsad" / "analyse" / "data" / "entity_tagger.npz")
     parser.add_argument("--languages", nargs="+", default=["ar", "en"])
-    parser.add_argument("--c1", type=float, default=0.05, help="L1 weight (fewer features)")
+    parser.add_argument("--c1", type=float, default=0.01, help="L1 weight (fewer features)")
     parser.add_argument("--c2", type=float, default=0.01, help="L2 weight")
     parser.add_argument("--iterations", type=int, default=150)
     parser.add_argument("--min-freq", type=int, default=1, help="drop features seen fewer times than this")

@@ -26,7 +26,20 @@ from functools import lru_cache
 
 import regex
 
-from marsad.analyse.entities import _ARABIC_STOP, _INSTITUTION_CUES, _LATIN_STOP, _ORG_CUES, _ORG_WORDS, EntityFinder, _organisation, _sentence_of, _unit_order, _variants, skeleton
+from marsad.analyse.entities import (
+    _ARABIC_STOP,
+    _INSTITUTION_CUES,
+    _LATIN_STOP,
+    _ORG_CUES,
+    _ORG_HEADS_AR,
+    _ORG_WORDS,
+    EntityFinder,
+    _organisation,
+    _sentence_of,
+    _unit_order,
+    _variants,
+    skeleton,
+)
 from marsad.analyse.gazetteer import fold_hamza
 from marsad.analyse.normalise import normalise
 from marsad.analyse.tagger import EntityTagger, spans_of, tokenize
@@ -220,6 +233,12 @@ def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMenti
     name = text[start:end]
     sentence = _sentence_of(sentences, unit, start)
     span = Span(unit, start, end)
+    # A head word and a listed organisation ("تنظيمي القاعدة", "حركة طالبان"): that organisation.
+    head = normalise(name).split()[0] if name.strip() else ""
+    if len(name.split()) > 1 and any(form in _ORG_HEADS_AR for form in (head, head[:-1], head[2:], head[2:-1])):
+        for rule in rules:
+            if rule.kind is EntityKind.ORGANISATION and start < rule.span.start and rule.span.end == end and _listed(gazetteer, rule):
+                return EntityMention(rule.id, rule.kind, rule.label, name, span, sentence)
     same_span = [rule for rule in rules if rule.form == "name" and rule.span.end == end and abs(rule.span.start - start) <= 2]
     for rule in same_span:
         # The rules' reading of the same name: its aliases, a capital acting as its country, and

@@ -7,7 +7,8 @@ rebuild command, seed, scores). Running it needs only numpy: crfsuite is for tra
 
 Features of a token (the same code builds them for training and tagging):
 
-* the word itself (normalised), its prefixes and suffixes, its shape ("Xx", "XX.", "dd");
+* the word itself (normalised), its prefixes and suffixes, the letter trigrams inside it, its
+  shape ("Xx", "XX.", "dd");
 * Arabic: the word without its clitic prefixes (و ف ب ل ك, ال) and which prefix it had;
 * the gazetteer: whether the word (or its clitic-free form) is a known country, city,
   organisation, person, demonym, title word or given name, or starts a longer known name;
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from io import BytesIO
+from itertools import pairwise
 
 import numpy as np
 import regex
@@ -100,6 +102,9 @@ class Features:
         features["s"] = tuple(f"{n}{norm[-n:]}" for n in (1, 2, 3, 4) if len(norm) > n)
         features["s3"] = (norm[-3:],) if len(norm) > 3 else ()
         features["len"] = (str(min(len(norm), 8)),)
+        # Letter trigrams inside the word: transliterated names share them ("رامسفيلد", "ديمورا").
+        core = norm.lower()
+        features["c3"] = tuple(sorted({core[k : k + 3] for k in range(1, len(core) - 3)})) if len(core) > 4 else ()
         if arabic:
             stem, clitic = norm, ""
             for prefix in _CLITIC_PREFIXES:
@@ -239,7 +244,7 @@ class EntityTagger:
         if "bias" in model.index:
             emissions += model.weights[model.index["bias"]]
         lowered = ["<s>", *(word.lower() for word in words), "</s>"]
-        pairs = tables["pair"].rows(list(zip(lowered, lowered[1:])), lambda pair: self._pair_rows(model, pair))
+        pairs = tables["pair"].rows(list(pairwise(lowered)), lambda pair: self._pair_rows(model, pair))
         emissions += pairs[0:n, 0] + pairs[1 : n + 1, 1]
         padded_tags = ["<s>", *rule_tags, "</s>"]
         emissions += tables["rule"].rows(list(zip(padded_tags, padded_tags[1:], padded_tags[2:])), lambda key: self._rule_rows(model, key))[:, 0]
