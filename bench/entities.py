@@ -184,12 +184,12 @@ def main() -> None:
 
     systems = list(finders)
     print(f"Entity F1 (PER/LOC/ORG, exact boundaries, Arabic clitic prefix ≤2 tolerated) on the {args.part} parts")
-    header = f"{'set':<26}" + "".join(f"{s + ' ' + k:>12}" for s in systems for k in ("micro", "PER", "LOC", "ORG"))
+    header = f"{'set':<30}" + "".join(f"{s + ' ' + k:>14}" for s in systems for k in ("micro", "PER", "LOC", "ORG"))
     print(header)
     rows = [(f"{n} ({c['language']}, {c['domain']})", c) for n, c in results["corpora"].items()]
     rows += [(f"all {language}", systems_scores) for language, systems_scores in results["languages"].items()]
     for label, scores in rows:
-        print(f"{label:<26}" + "".join(f"{scores[s][k]['f1']:>12.3f}" for s in systems for k in ("micro", "PER", "LOC", "ORG")))
+        print(f"{label:<30}" + "".join(f"{scores[s][k]['f1']:>14.3f}" for s in systems for k in ("micro", "PER", "LOC", "ORG")))
     print("precision / recall (micro): " + "; ".join(
         f"{label.split(' (')[0]} {s} {scores[s]['micro']['p']:.3f}/{scores[s]['micro']['r']:.3f}" for label, scores in rows for s in systems))
     print(f"entity step speed, articles/s of ~{ARTICLE_WORDS} words, CPU time, one process, first pass / second pass: " + "; ".join(

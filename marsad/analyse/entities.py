@@ -441,6 +441,8 @@ class _Scan:
             joined = self._adjacent(last + 1) or self._gap(last + 1).strip() == "&"
             if joined and following.original[0].isupper() and (following.text.rstrip(".") in self.gazetteer.titles or following.text in _PERSON_TITLES_EN):
                 break  # "Joint Chiefs of Staff | General Mark Milley": a title starts a person
+            if joined and last > i and self._is_given_name(following) and any(self.tokens[k].text in _ORG_WORDS for k in range(i, last + 1)):
+                break  # "General Staff | Valery Gerasimov": a given name after an organisation starts a person
             if joined and following.original[0].isupper():
                 last += 1
                 if following.text.endswith(("'s", "’s")):

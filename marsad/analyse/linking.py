@@ -20,6 +20,7 @@ rules and gazetteers (:mod:`marsad.analyse.entities`) decide which entity a name
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import lru_cache
@@ -102,13 +103,20 @@ def tagged_mentions(
     for mention in rule_mentions:
         by_unit[mention.span.unit].append(mention)
     mentions: list[EntityMention] = []
+    # Every unit's sentences are decoded together, per language (one Viterbi pass for the article).
+    pending: dict[str, list] = defaultdict(list)
     for unit, text in units:
         unit_language = (unit_languages or {}).get(unit) or language
         rules = by_unit.get(unit, [])
         if unit_language not in tagger.models:
             mentions.extend(rules)
             continue
-        mentions.extend(_unit_mentions(finder, tagger, unit, text, unit_language, sentences, rules))
+        pending[unit_language].append((unit, text, rules, *_chunks(unit, text, sentences, rules)))
+    for unit_language, prepared in pending.items():
+        labels = iter(tagger.tag_many([chunk for *_, chunks in prepared for chunk in chunks], unit_language))
+        for unit, text, rules, token_spans, chunks in prepared:
+            unit_labels = [label for _ in chunks for label in next(labels)]
+            mentions.extend(_unit_mentions(finder, unit, text, token_spans, unit_labels, sentences, rules))
     mentions.extend(_surnames_alone(units, mentions, sentences))
     # One label per person: the longest name the article gives them ("Mark Milley" for "Milley").
     labels: dict[str, str] = {}
@@ -159,22 +167,19 @@ def _surnames_alone(units, mentions: list[EntityMention], sentences) -> list[Ent
     return extra
 
 
-def _unit_mentions(finder, tagger, unit, text, language, sentences, rules) -> list[EntityMention]:
+def _chunks(unit: str, text: str, sentences, rules) -> tuple[tuple[tuple[int, int], ...], list[tuple[list[str], list[str]]]]:
+    """A unit's token spans, and its sentences as ``(words, rule_tags)`` (the model was trained on sentences)."""
     token_spans = tokenize(text)
-    if not token_spans:
-        return []
     words = [text[start:end] for start, end in token_spans]
     tags = rule_tags(token_spans, rules)
-    # Tag sentence by sentence (the model was trained on sentences).
     bounds = sorted({s.span.start for s in sentences if s.span.unit == unit} | {0})
     starts = [start for start, _ in token_spans]
     cuts = sorted({bisect_left(starts, b) for b in bounds} | {len(words)})
-    labels: list[str] = []
-    previous = 0
-    for cut in cuts:
-        if cut > previous:
-            labels.extend(tagger.tag(words[previous:cut], tags[previous:cut], language))
-            previous = cut
+    return token_spans, [(words[a:b], tags[a:b]) for a, b in itertools.pairwise([0, *cuts]) if b > a]
+
+
+def _unit_mentions(finder, unit, text, token_spans, labels, sentences, rules) -> list[EntityMention]:
+    words = [text[start:end] for start, end in token_spans]
     found: list[EntityMention] = []
     taken: list[tuple[int, int]] = []
     for first, last, kind in spans_of(labels):

@@ -234,8 +234,16 @@ class EntityTagger:
 
     def tag(self, words: list[str], rule_tags: list[str], language: str) -> list[str]:
         """The best label sequence for one sentence's ``words`` (Viterbi); features as :meth:`Features.sequence` builds them."""
-        if not words:
-            return []
+        return self.tag_many([(words, rule_tags)], language)[0]
+
+    def tag_many(self, sentences: list[tuple[list[str], list[str]]], language: str) -> list[list[str]]:
+        """:meth:`tag` for several sentences (``(words, rule_tags)`` pairs), decoded together."""
+        model = self.models[language]
+        emissions = [self._emissions(words, rule_tags, language) for words, rule_tags in sentences if words]
+        paths = iter(viterbi_many(emissions, model.transitions))
+        return [[model.labels[k] for k in next(paths)] if words else [] for words, _ in sentences]
+
+    def _emissions(self, words: list[str], rule_tags: list[str], language: str) -> np.ndarray:
         model, features, tables = self.models[language], self.features[language], self._tables[language]
         n = len(words)
         stack = tables["word"].rows(("<s>", "<s>", *words, "</s>", "</s>"), lambda word: self._word_rows(model, features, word))
@@ -250,7 +258,7 @@ class EntityTagger:
         emissions += tables["rule"].rows(list(zip(padded_tags, padded_tags[1:], padded_tags[2:])), lambda key: self._rule_rows(model, key))[:, 0]
         if "first" in model.index:
             emissions[0] += model.weights[model.index["first"]]
-        return [model.labels[k] for k in viterbi(emissions, model.transitions)]
+        return emissions
 
 
 class _Table:
@@ -291,6 +299,37 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
     for best in reversed(back):
         path.append(int(best[path[-1]]))
     return path[::-1]
+
+
+def viterbi_many(emissions: list[np.ndarray], transitions: np.ndarray) -> list[list[int]]:
+    """:func:`viterbi` of several sequences at once: one step per position of the longest, all
+    sequences in one array (a sequence that has ended keeps its score)."""
+    if not emissions:
+        return []
+    count, size = len(emissions), transitions.shape[0]
+    lengths = np.array([len(e) for e in emissions])
+    longest = int(lengths.max())
+    padded = np.zeros((count, longest, size), np.float32)
+    for k, e in enumerate(emissions):
+        padded[k, : len(e)] = e
+    score = padded[:, 0].copy()
+    back = np.zeros((count, longest, size), np.intp)
+    for i in range(1, longest):
+        candidates = score[:, :, None] + transitions  # (count, from, to)
+        best = candidates.argmax(axis=1)
+        moved = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0] + padded[:, i]
+        live = lengths > i
+        score = np.where(live[:, None], moved, score)
+        back[:, i] = best
+    # Back from each sequence's own last position, all sequences together.
+    out = np.zeros((count, longest), np.intp)
+    final = score.argmax(axis=1)
+    current = np.zeros(count, np.intp)
+    rows = np.arange(count)
+    for i in range(longest - 1, -1, -1):
+        current = np.where(lengths - 1 == i, final, np.where(lengths - 1 > i, back[rows, min(i + 1, longest - 1), current], current))
+        out[:, i] = current
+    return [out[k, :length].tolist() for k, length in enumerate(lengths)]
 
 
 def spans_of(labels: list[str]) -> list[tuple[int, int, str]]:

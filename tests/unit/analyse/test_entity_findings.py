@@ -99,3 +99,13 @@ def test_only_one_side_lists_nothing_both_name(engine, sample_articles):
     both = ("Biden", "Milley", "Gerasimov", "Butler", "Helsinki", "Afghanistan", "Uzbekistan", "Tajikistan", "Kyrgyzstan", "Qaeda", "Islamic State", "Moscow", "United States")
     one_sided = [item["text"] for side in (evidence.only_a, evidence.only_b) for item in side if item["kind"] in ("person", "place", "organisation")]
     assert not [text for text in one_sided if any(name in text for name in both)], one_sided
+
+
+def test_arabic_people_the_rules_missed_are_found(engine):
+    found = mentions(engine, "وقال المفكر رفعت السعيد إن كتابات حسن البنا وسيد قطب أثرت في الجماعة", "وكتب الصحفي الأميركي بوب وودورد أن الرئيس كان قلقا")
+    people = {m.text for m in found if m.kind is EntityKind.PERSON}
+    assert {"رفعت السعيد", "حسن البنا", "بوب وودورد"} <= people and any(text.endswith("سيد قطب") for text in people)
+
+
+def test_a_common_word_is_no_place(engine):
+    assert not [m for m in mentions(engine, "ويعرف التمر والماء بالأسودان في بعض البلدان العربية") if m.kind is EntityKind.PLACE and m.form == "name"]

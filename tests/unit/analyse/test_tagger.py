@@ -11,7 +11,7 @@ import pytest
 from marsad.analyse.entities import EntityFinder
 from marsad.analyse.ner_data import GoldSentence
 from marsad.analyse.sentences import split_sentences
-from marsad.analyse.tagger import EntityTagger, spans_of, tokenize, viterbi
+from marsad.analyse.tagger import EntityTagger, spans_of, tokenize, viterbi, viterbi_many
 
 GOLD = Path(__file__).resolve().parents[2] / "data" / "entities" / "gold_sample.tsv"
 _TYPES = {"person": "PER", "place": "LOC", "organisation": "ORG"}
@@ -93,3 +93,10 @@ def test_tagging_sums_the_same_weights_as_the_features_it_was_trained_on(engine)
         features = tagger.features[language].sequence(words, rule_tags)
         emissions = np.stack([model.weights[[model.index[f] for f in token if f in model.index]].sum(axis=0) for token in features])
         assert tagger.tag(words, rule_tags, language) == [model.labels[k] for k in viterbi(emissions, model.transitions)]
+
+
+def test_sequences_decoded_together_get_their_own_best_paths():
+    rng = np.random.default_rng(5)
+    transitions = rng.normal(size=(4, 4))
+    emissions = [rng.normal(size=(length, 4)) for length in (1, 7, 3, 12)]
+    assert viterbi_many(emissions, transitions) == [viterbi(e, transitions) for e in emissions]
