@@ -139,7 +139,8 @@ class _Token:
     @property
     def capitalised(self) -> bool:
         first = self.original[0]
-        return self.is_arabic or first.isupper() or first.lower() == first.upper()
+        # "al-Qaeda", "el-Sisi": the name after the article is capitalised.
+        return self.is_arabic or first.isupper() or first.lower() == first.upper() or (self.original[:3].lower() in ("al-", "el-") and self.original[3:4].isupper())
 
     @property
     def is_arabic(self) -> bool:

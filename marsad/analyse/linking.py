@@ -244,6 +244,11 @@ def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMenti
         for rule in rules:
             if rule.kind is EntityKind.ORGANISATION and start < rule.span.start and rule.span.end == end and _listed(gazetteer, rule):
                 return EntityMention(rule.id, rule.kind, rule.label, name, span, sentence)
+    # A listed organisation or person under its own name keeps the list's id ("Joint Chiefs of Staff"
+    # is org:joint-chiefs, though the rules' capitalised run would name it org:joint-chiefs-of-staff).
+    entry = gazetteer.lookup(normalise(name).strip())
+    if entry is not None and entry.kind is kind and kind is not EntityKind.PLACE:
+        return EntityMention(entry.id, kind, entry.label, name, span, sentence)
     same_span = [rule for rule in rules if rule.form == "name" and rule.span.end == end and abs(rule.span.start - start) <= 2]
     for rule in same_span:
         # The rules' reading of the same name: its aliases, a capital acting as its country, and

@@ -11,7 +11,13 @@ import pytest
 from marsad.analyse.entities import EntityFinder
 from marsad.analyse.ner_data import GoldSentence
 from marsad.analyse.sentences import split_sentences
-from marsad.analyse.tagger import EntityTagger, spans_of, tokenize, viterbi, viterbi_many
+from marsad.analyse.tagger import (
+    EntityTagger,
+    spans_of,
+    tokenize,
+    viterbi,
+    viterbi_many,
+)
 
 GOLD = Path(__file__).resolve().parents[2] / "data" / "entities" / "gold_sample.tsv"
 _TYPES = {"person": "PER", "place": "LOC", "organisation": "ORG"}
