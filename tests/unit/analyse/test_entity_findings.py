@@ -112,3 +112,12 @@ def test_arabic_people_the_rules_missed_are_found(engine):
 
 def test_a_common_word_is_no_place(engine):
     assert not [m for m in mentions(engine, "ويعرف التمر والماء بالأسودان في بعض البلدان العربية") if m.kind is EntityKind.PLACE and m.form == "name"]
+
+
+def test_a_stored_analysis_keeps_the_demonym_form(engine):
+    from marsad.store.codec import decode_analysis, encode_analysis
+
+    analysis = engine.analyse(Article(source="t", title=None, paragraphs=("The Russian general met Mark Milley in Helsinki.",), language="en")).analysis
+    forms = [(m.text, m.form) for m in analysis.entities]
+    assert ("Russian", "demonym") in forms and ("Helsinki", "name") in forms
+    assert [(m.text, m.form) for m in decode_analysis(encode_analysis(analysis)).entities] == forms
