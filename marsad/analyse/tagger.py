@@ -203,7 +203,8 @@ class EntityTagger:
             self.models[language] = _LanguageModel(
                 labels=tuple(str(x) for x in archive[f"{language}_labels"]),
                 index={name: row for row, name in enumerate(names)},
-                weights=archive[f"{language}_weights"].astype(np.float32),
+                # One zero row at the end, for sums over no feature.
+                weights=np.vstack([archive[f"{language}_weights"].astype(np.float32), np.zeros((1, len(archive[f"{language}_labels"])), np.float32)]),
                 transitions=archive[f"{language}_transitions"].astype(np.float32),
             )
         self.features = {language: Features(gazetteer, language) for language in self.models}
@@ -221,7 +222,13 @@ class EntityTagger:
 
     def _word_rows(self, model: _LanguageModel, features: Features, word: str) -> np.ndarray:
         """(5, labels): what ``word`` adds to a token when it stands 2 before it (row 0) … 2 after it (row 4)."""
-        return np.stack([self._sum(model, features.at(word, offset)) for offset in (-2, -1, 0, 1, 2)])
+        index, zero = model.index, len(model.weights) - 1  # every segment ends with the zero row: none is empty
+        ids, starts = [], []
+        for offset in (-2, -1, 0, 1, 2):
+            starts.append(len(ids))
+            ids.extend(row for row in map(index.get, features.at(word, offset)) if row is not None)
+            ids.append(zero)
+        return np.add.reduceat(model.weights[ids], starts, axis=0)
 
     def _pair_rows(self, model: _LanguageModel, pair: tuple[str, str]) -> np.ndarray:
         """(2, labels): what a pair of lowercased words adds to its right word (row 0) and its left word (row 1)."""
