@@ -1,5 +1,9 @@
 """People, places and organisations, found with gazetteers, title cues, name lists and rarity.
 
+For Arabic and English a learned tagger (:mod:`marsad.analyse.tagger`) decides where names are,
+with these rules among its features; the rules and gazetteers then link its spans to canonical
+ids (:mod:`marsad.analyse.linking`). Other languages get the rules' mentions as they are.
+
 No Arabic named-entity model installs offline, so the finder combines signals a reader uses:
 
 1. **Gazetteer names** (countries, regions, cities, organisations, well-known people), longest

@@ -8,14 +8,18 @@ rules and gazetteers (:mod:`marsad.analyse.entities`) decide which entity a name
    function words only ("The", "of") is dropped; MISC is not kept.
 2. A name a curated list knows in full overrides a shorter span inside it: "روسيا اليوم" (RT)
    is one organisation, not Russia followed by "today".
-3. Linking, in order: the rules' mention of the same span and type (it carries the rules'
-   aliases, and a capital acting as its country); the gazetteer's entry for the name (or the
-   name without Arabic clitics) of the same type; a city whose English name is also a common
-   word ("Geneva"); otherwise an id from the name itself: ``person:<skeleton of the surname>``
-   (so ميلي and Milley meet), ``org:<name>``, ``place:<name>``. A name the gazetteer knows as a
-   demonym ("الأميركية", "Russians") gets the form ``demonym`` and its country's id.
+3. Linking, in order: a head word and a listed organisation ("تنظيمي القاعدة"); a listed
+   organisation or person under its own name; the rules' mention of the same span, where its
+   type agrees, where a capital acts as its country, or where a list or a cue typed it (a given
+   name, an organisation word: "Laiki Bank"); the gazetteer's entry for the name or the name
+   without Arabic clitics (a listed organisation, person, country or region keeps the list's
+   type); a city whose English name is also a common word ("Geneva"); otherwise an id from the
+   name itself: ``person:<skeleton of the surname>`` (so ميلي and Milley meet), ``org:<name>``,
+   ``place:<name>``. A name the gazetteer knows as a demonym ("الأميركية") gets the form
+   ``demonym`` and its country's id.
 4. Demonyms the rules found and the tagger left out ("Russian", which the gold sets call MISC or
-   O) are kept as demonyms: evidence of a country, not a place named.
+   O) are kept as demonyms, and so are names a list knows that the tagger passed over ("هاييتي").
+5. A surname alone elsewhere in the article is the person named in full ("بتلر" after "ديف بتلر").
 """
 
 from __future__ import annotations
