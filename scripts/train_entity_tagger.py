@@ -1,7 +1,7 @@
 """Train the entity tagger (a CRF per language) on the gold sets' train parts and write the package's model file.
 
     python scripts/train_entity_tagger.py [--data ../shared/data/ner] [--out marsad/analyse/data/entity_tagger.npz]
-        [--languages ar en] [--c1 0.05] [--c2 0.01] [--iterations 150] [--seed 13] [--with-dev]
+        [--languages ar en] [--corpora ...] [--c1 0.01] [--c2 0.01] [--iterations 150] [--seed 13] [--with-dev]
 
 Needs the ``train`` extra (python-crfsuite). Reads the train parts that
 ``marsad/analyse/ner_data.py`` fixes (``--with-dev`` adds the dev parts: the shipped model is
