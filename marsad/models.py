@@ -137,6 +137,9 @@ class EntityMention:
     text: str  # as written
     span: Span
     sentence: int  # index into Analysis.sentences
+    # "name" ("Russia", "Mark Milley") or "demonym": an adjective or people noun that points to a
+    # country ("الأميركي", "Russian"): evidence of the country, not a place named.
+    form: str = "name"
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,12 @@ class Analyser:
             taken = [(s, e) for _, s, e in unit_dates]
             for value, unit_key, start, end in find_quantities(text, skip=taken, language=unit_languages.get(unit) or language):
                 quantities.append(Quantity(value, unit_key, text[start:end], Span(unit, start, end), _sentence_index(sentences, unit, start)))
-        # A month name is not a place ("آب" is August, and a town in Yemen): dates win.
+        # A month name is not a place ("آب" is August, and a town in Yemen): dates win, except
+        # over a longer name that holds the date word ("روسيا اليوم" is RT, not Russia "today").
+        def _inside_name(date: DateMention) -> bool:
+            return any(e.span.unit == date.span.unit and e.span.start <= date.span.start and date.span.end <= e.span.end and " " in e.text.strip() for e in entities)
+
+        dates = [d for d in dates if not _inside_name(d)]
         date_spans = [(d.span.unit, d.span.start, d.span.end) for d in dates]
         entities = tuple(e for e in entities if not any(u == e.span.unit and s < e.span.end and e.span.start < t for u, s, t in date_spans))
         parts = {"language": language, "entities": entities, "dates": tuple(dates), "quantities": tuple(quantities), "unit_languages": unit_languages}

@@ -1,5 +1,9 @@
 """People, places and organisations, found with gazetteers, title cues, name lists and rarity.
 
+For Arabic and English a learned tagger (:mod:`marsad.analyse.tagger`) decides where names are,
+with these rules among its features; the rules and gazetteers then link its spans to canonical
+ids (:mod:`marsad.analyse.linking`). Other languages get the rules' mentions as they are.
+
 No Arabic named-entity model installs offline, so the finder combines signals a reader uses:
 
 1. **Gazetteer names** (countries, regions, cities, organisations, well-known people), longest
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 from marsad.analyse.gazetteer import MAX_NAME_WORDS, MINOR_CITY_ZIPF, Entry, Gazetteer, fold_hamza, word_zipf
@@ -36,10 +41,15 @@ from marsad.analyse.normalise import normalise_with_offsets
 from marsad.analyse.sentences import ABBREVIATIONS as _ABBREVIATIONS
 from marsad.models import EntityKind, EntityMention, Sentence, Span
 
+if TYPE_CHECKING:
+    from marsad.analyse.tagger import EntityTagger
+
 _TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’.-]*[\p{L}\p{M}]|[\p{L}\p{M}]")
 # A name word this common in Arabic running text is usually an ordinary word (a surname after
 # a given name may be a little more common: "هيكل").
 NAME_MAX_ZIPF = 4.3
+# ... and an Arabic family name with the article, after a given name ("السعيد" 4.3, "الحكومة" 5.6).
+FAMILY_NAME_MAX_ZIPF = 4.7
 # Arabic function words that never start or continue a name.
 _ARABIC_STOP = set(
     "في من إلى الى على عن مع أن ان إن لا ما لم لن قد هو هي هم هذا هذه ذلك تلك التي الذي الذين كان كانت "
@@ -57,6 +67,8 @@ _NOT_PERSON = set(
     "office court parliament assembly government news group house senate congress league association federation institute "
     "organization organisation corporation foundation commission navy police guard".split()
 )
+# English titles that start a person after an organisation's name ("... of Staff General Mark Milley").
+_PERSON_TITLES_EN = {"general", "gen", "colonel", "col", "admiral", "adm", "lieutenant", "lt", "sergeant", "sgt", "captain", "capt", "major", "maj", "president", "minister", "secretary", "senator", "governor", "mayor", "dr", "mr", "mrs", "ms"}
 _CLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 # Russian case endings (normalised: й is и) and what a nominative name may end with instead.
 _CYRILLIC_ENDINGS = ("ами", "ями", "ом", "ем", "ой", "ей", "ою", "ах", "ях", "ам", "ям", "ии", "а", "я", "у", "ю", "е", "ы", "и")
@@ -110,7 +122,7 @@ _ACTOR_BEFORE = set("ان انه بان ادان تدخل قرار موقف رد
 # ... or before these ("واشنطن ستحتفظ", "موسكو بحاجة", "Moscow said").
 _ACTOR_AFTER = set(
     "بحاجه التي الذي تريد ترفض تؤكد تسعى ترى تعتبر قالت اعلنت اكدت اتهمت طالبت said says will would has wants warned accused "
-    "announced insisted rejected believes sagte erklärte erklarte fordert warnte dijo afirmó afirmo a ha заявила заявил считает".split()
+    "announced insisted rejected believes regards considers sees views sagte erklärte erklarte fordert warnte dijo afirmó afirmo a ha заявила заявил считает".split()
 )
 # ... but a place after these ("في واشنطن", "in Washington").
 _LOCATIVE = set(
@@ -131,7 +143,8 @@ class _Token:
     @property
     def capitalised(self) -> bool:
         first = self.original[0]
-        return self.is_arabic or first.isupper() or first.lower() == first.upper()
+        # "al-Qaeda", "el-Sisi": the name after the article is capitalised.
+        return self.is_arabic or first.isupper() or first.lower() == first.upper() or (self.original[:3].lower() in ("al-", "el-") and self.original[3:4].isupper())
 
     @property
     def is_arabic(self) -> bool:
@@ -205,8 +218,18 @@ _CYRILLIC_TO_LATIN.update({"ъ": "", "ь": "", "х": "kh", "ц": "ts", "ч": "ch
 class EntityFinder:
     """Finds :class:`EntityMention` objects in an article's units (title, paragraphs)."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, tagger: EntityTagger | None | str = "packaged"):
         self.gazetteer = gazetteer
+        self._tagger = tagger
+
+    @property
+    def tagger(self) -> EntityTagger | None:
+        """The learned tagger (the packaged model unless another or ``None`` was given), loaded on first use."""
+        if self._tagger == "packaged":
+            from marsad.analyse.tagger import EntityTagger
+
+            self._tagger = EntityTagger(self.gazetteer)
+        return self._tagger
 
     def find(
         self,
@@ -217,8 +240,26 @@ class EntityFinder:
     ) -> list[EntityMention]:
         """Entities in ``units`` (``(unit_name, original_text)`` pairs), each tied to its sentence.
 
-        ``unit_languages`` gives a unit's own language when it differs from the article's.
+        ``unit_languages`` gives a unit's own language when it differs from the article's. Units
+        in a language the tagger knows get its spans, linked to canonical ids (see
+        :mod:`marsad.analyse.linking`); the others, or all without a tagger, the rules' mentions.
         """
+        found = self.find_by_rules(units, sentences, language, unit_languages)
+        tagger = self.tagger
+        if tagger is None:
+            return found
+        from marsad.analyse.linking import tagged_mentions
+
+        return tagged_mentions(self, tagger, units, sentences, language, unit_languages, found)
+
+    def find_by_rules(
+        self,
+        units: list[tuple[str, str]],
+        sentences: tuple[Sentence, ...],
+        language: str | None,
+        unit_languages: dict[str, str | None] | None = None,
+    ) -> list[EntityMention]:
+        """The rules' mentions (the signals of the module docstring), with canonical ids."""
         raw: list[tuple[Entry | None, str, str, int, int]] = []  # entry, unit, person-name, start, end (original)
         for unit, text in units:
             norm, offsets = normalise_with_offsets(text)
@@ -257,11 +298,15 @@ class EntityFinder:
                 full = people.get(name.split()[-1], name)
                 if not isinstance(full, str):
                     entry = full  # an unlisted mention of a listed person's name word ("Си" after "Си Цзиньпин")
+            if entry is not None and entry.kind is EntityKind.ORGANISATION and all(word in _LATIN_STOP or word in _ARABIC_STOP for word in entry.label.lower().split()):
+                continue  # "The", "And", "OF" in a capitalised headline are no organisation
+            form = "name"
             if entry is None:
                 entity_id, label, kind = f"person:{skeleton(full.split()[-1])}", full, EntityKind.PERSON
             else:
                 entity_id, label, kind = entry.id, entry.label, entry.kind
-            mentions.append(EntityMention(entity_id, kind, label, text, Span(unit, start, end), _sentence_of(sentences, unit, start)))
+                form = "demonym" if entry.adjective else "name"
+            mentions.append(EntityMention(entity_id, kind, label, text, Span(unit, start, end), _sentence_of(sentences, unit, start), form))
         return mentions
 
     def _aliases(self, units, people: dict[str, str], found) -> list:
@@ -367,7 +412,8 @@ class _Scan:
                 return entry, i + length - 1
         token = tokens[i]
         # A hamza is a consonant, not a long vowel: "هيئتي" (the two boards of) is no spelling of Haiti.
-        if token.is_arabic and len(token.text) >= 5 and word_zipf(token.original, "ar") < 3 and not _HAMZA_SEATS & set(token.original):
+        # A given name is a person's, not a misspelt country ("راندا" is no Rwanda).
+        if token.is_arabic and len(token.text) >= 5 and word_zipf(token.original, "ar") < 3 and not _HAMZA_SEATS & set(token.original) and fold_hamza(token.original) not in self.gazetteer.given_names:
             for form in _variants(token.text)[:3]:
                 entry = self.gazetteer.lookup_spelling(form)
                 if entry is not None:
@@ -392,12 +438,20 @@ class _Scan:
             return None
         if i > 0 and self._adjacent(i) and self.tokens[i - 1].original[:1].isupper() and not self._sentence_start(i):
             return None  # inside a run that started earlier
+        if token.text.endswith(("'s", "’s")):
+            return None  # "Russia's Chief": a possessive ends a name
         last = i
         while last + 1 < len(self.tokens):
             following = self.tokens[last + 1]
             joined = self._adjacent(last + 1) or self._gap(last + 1).strip() == "&"
+            if joined and following.original[0].isupper() and (following.text.rstrip(".") in self.gazetteer.titles or following.text in _PERSON_TITLES_EN):
+                break  # "Joint Chiefs of Staff | General Mark Milley": a title starts a person
+            if joined and last > i and self._is_given_name(following) and any(self.tokens[k].text in _ORG_WORDS for k in range(i, last + 1)):
+                break  # "General Staff | Valery Gerasimov": a given name after an organisation starts a person
             if joined and following.original[0].isupper():
                 last += 1
+                if following.text.endswith(("'s", "’s")):
+                    break
             elif joined and following.text in ("of", "for", "de", "du", "des", "del", "della", "der", "für") and last + 2 < len(self.tokens) and self.tokens[last + 2].original[0].isupper() and self._adjacent(last + 2):
                 last += 2
             else:
@@ -513,7 +567,7 @@ class _Scan:
         if token.is_arabic and token.text in _SPEECH_VERBS_AR and i + 2 < len(tokens):
             if self._adjacent(i + 1) and self._adjacent(i + 2) and self._name_like(tokens[i + 1], first=True) and self._name_like(tokens[i + 2], first=False):
                 return self._person(*self._extend(i + 1, minimum=i + 2))
-        if self._is_given_name(token) and i + 1 < len(tokens) and self._adjacent(i + 1) and self._name_like(tokens[i + 1], first=False):
+        if self._is_given_name(token) and i + 1 < len(tokens) and self._adjacent(i + 1) and (self._name_like(tokens[i + 1], first=False) or self._family_name(tokens[i + 1])):
             return self._person(*self._extend(i, minimum=i + 1))
         if not token.is_arabic and i + 1 < len(tokens) and self._adjacent(i + 1) and not tokens[i + 1].is_arabic:
             if self._sentence_start(i) and (token.text in _LATIN_STOP or word_zipf(token.original, self.language or "en") >= 3.5):
@@ -551,6 +605,11 @@ class _Scan:
                 break  # "مارك ميلي وفاليري": the conjunction starts the next name
             last += 1
         return first, last
+
+    def _family_name(self, token: _Token) -> bool:
+        """An Arabic family name with the article after a given name ("حسن البنا", "رفعت السعيد"):
+        names are rarer than the common words that start with ال ("الحكومة" 5.6, "البنا" 4.0)."""
+        return token.is_arabic and token.text.startswith("ال") and len(token.text) > 3 and token.text not in _ARABIC_STOP and not self.gazetteer.lookup(token.text) and word_zipf(token.original, "ar") < FAMILY_NAME_MAX_ZIPF
 
     def _is_given_name(self, token: _Token) -> bool:
         word = fold_hamza(token.original)

@@ -249,6 +249,7 @@ class Gazetteer:
     def _build(self) -> None:
         self.names: dict[str, Entry] = {}
         self.capitals: dict[str, str] = {}  # capital city id → its country's id ("place:4140963" → "country:US")
+        self.common_word_places: dict[str, Entry] = {}  # prominent cities whose English name is a common word
         self._skeletons: dict[str, Entry] = {}
         self.titles: set[str] = set()
         self.given_names: set[str] = set()
@@ -360,6 +361,8 @@ class Gazetteer:
                 self.capitals[entry.id] = f"country:{city['countrycode']}"
             if big or word_zipf(city["name"], "en") < COMMON_WORD_ZIPF:
                 self._add(city["name"], entry)
+            elif prominent:  # "Geneva" is also a common word: linked only where a tagger found a place
+                self.common_word_places.setdefault(normalise(city["name"]), entry)
             for alternate in city["alternatenames"]:
                 if _ARABIC.search(alternate):
                     if _PERSIAN_LETTERS.search(alternate) or "،" in alternate:

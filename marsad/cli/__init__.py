@@ -185,10 +185,12 @@ def main() -> None:
 
 
 # Commands of the later stages, registered last: one module each.
+from marsad.cli.entities import entities  # noqa: E402
 from marsad.cli.score_pairs import score_pairs  # noqa: E402
 from marsad.cli.serve import serve  # noqa: E402
 from marsad.cli.stories import register as register_story_commands  # noqa: E402
 
+cli.add_command(entities)
 cli.add_command(score_pairs)
 cli.add_command(serve)
 register_story_commands(cli)

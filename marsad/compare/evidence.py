@@ -25,7 +25,8 @@ def _sentence_text(doc: Analysed, index: int) -> str | None:
 def _entity_groups(doc: Analysed) -> dict[str, dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for mention in doc.analysis.entities:
-        group = groups.setdefault(mention.id, {"id": mention.id, "label": mention.label, "kind": mention.kind, "texts": [], "spans": []})
+        group = groups.setdefault(mention.id, {"id": mention.id, "label": mention.label, "kind": mention.kind, "texts": [], "spans": [], "named": False})
+        group["named"] = group["named"] or mention.form != "demonym"
         if mention.text not in group["texts"]:
             group["texts"].append(mention.text)
         group["spans"].append(_span(mention.span))
@@ -61,7 +62,8 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
         )
     for groups, other, out in ((groups_a, groups_b, only_a), (groups_b, groups_a, only_b)):
         for entity_id, group in groups.items():
-            if entity_id not in other:
+            # A country only a demonym points to ("الروسي") is not a place one side names.
+            if entity_id not in other and group["named"]:
                 out.append({"kind": _KIND_KEYS[group["kind"]][:-1] if group["kind"] is not EntityKind.PERSON else "person", "id": entity_id, "label": group["label"], "text": group["texts"][0], "span": group["spans"][0]})
 
     # Dates: matched when they can name the same day/month/year.

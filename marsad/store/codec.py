@@ -42,7 +42,8 @@ def encode_analysis(analysis: Analysis) -> bytes:
         "title_vector": analysis.title_vector is not None,
         "pair_dim": 0 if analysis.pair_vector is None else int(analysis.pair_vector.shape[0]),
         "sentences": [[s.text, *_span(s.span)] for s in analysis.sentences],
-        "entities": [[e.id, e.kind.value, e.label, e.text, *_span(e.span), e.sentence] for e in analysis.entities],
+        # A demonym's form is stored after its sentence; a name's is left out (older rows have none).
+        "entities": [[e.id, e.kind.value, e.label, e.text, *_span(e.span), e.sentence, *([e.form] if e.form != "name" else [])] for e in analysis.entities],
         "dates": [[d.value, d.text, *_span(d.span), d.sentence] for d in analysis.dates],
         "quantities": [[q.value, q.unit, q.text, *_span(q.span), q.sentence] for q in analysis.quantities],
     }
@@ -82,8 +83,8 @@ def decode_analysis(data: bytes) -> Analysis:
         language=header["language"],
         sentences=tuple(Sentence(text, Span(unit, s, e)) for text, unit, s, e in header["sentences"]),
         entities=tuple(
-            EntityMention(id_, _KINDS.get(kind) or EntityKind(kind), label, text, Span(unit, s, e), sentence)
-            for id_, kind, label, text, unit, s, e, sentence in header["entities"]
+            EntityMention(id_, _KINDS.get(kind) or EntityKind(kind), label, text, Span(unit, s, e), sentence, *form)
+            for id_, kind, label, text, unit, s, e, sentence, *form in header["entities"]
         ),
         dates=tuple(DateMention(value, text, Span(unit, s, e), sentence) for value, text, unit, s, e, sentence in header["dates"]),
         quantities=tuple(

@@ -1,0 +1,45 @@
+"""``marsad entities``: one JSON line per input with offsets into the text as given; bad lines reported in one line."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from marsad.cli import cli
+from tests.conftest import PAGE_WASHINGTON
+
+
+def test_entities_json_lines_offsets_and_a_bad_line(tmp_path):
+    texts = tmp_path / "texts.jsonl"
+    records = [
+        {"id": "en-1", "text": "Joe Biden's envoy met Mark Milley in Geneva.\nThe Russian side did not comment.", "language": "en"},
+        {"id": 7, "text": "وقال الرئيس الأميركي جو بايدن إن واشنطن ستحتفظ بقدرات في أفغانستان"},
+    ]
+    texts.write_text(json.dumps(records[0], ensure_ascii=False) + "\n{not json\n" + json.dumps(records[1], ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["entities", "--json", str(texts)])
+    assert result.exit_code == 1
+    assert f"{texts}:2: not valid JSON" in result.stderr and "Traceback" not in result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["en-1", 7]
+    for line, record in zip(lines, records):
+        assert line["entities"]
+        for entity in line["entities"]:
+            assert set(entity) == {"start", "end", "kind", "form", "id", "text"}
+            assert record["text"][entity["start"] : entity["end"]] == entity["text"]
+    english = {(e["text"], e["id"], e["form"]) for e in lines[0]["entities"]}
+    assert ("Joe Biden", "person:biden", "name") in english and ("Russian", "country:RU", "demonym") in english
+    assert "person:biden" in {e["id"] for e in lines[1]["entities"]}
+
+
+def test_entities_of_a_page_point_into_its_clean_text():
+    result = CliRunner().invoke(cli, ["entities", "--json", str(PAGE_WASHINGTON)])
+    assert result.exit_code == 0
+    [line] = [json.loads(text) for text in result.stdout.splitlines()]
+    ids = {entity["id"] for entity in line["entities"]}
+    assert {"place:658225", "country:AF", "person:biden"} <= ids
+
+
+def test_entities_of_a_missing_file_is_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["entities", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 1 and "no such file" in result.stderr and "Traceback" not in result.output
