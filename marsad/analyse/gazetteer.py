@@ -189,7 +189,7 @@ def _arabic_demonyms(name: str) -> list[str]:
 
 
 # Bumped when the cached layout changes (see Gazetteer._dump).
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: common-word places (issue 23)
 _CURATED_FILES = ("organisations.tsv", "people.tsv", "titles.txt", "given_names.txt")
 
 
@@ -266,16 +266,20 @@ class Gazetteer:
         positions: dict[Entry, int] = {}
         names = [positions.setdefault(entry, len(positions)) for entry in self.names.values()]
         skeletons = [positions.setdefault(entry, len(positions)) for entry in self._skeletons.values()]
+        common = [positions.setdefault(entry, len(positions)) for entry in self.common_word_places.values()]
         entries = [(e.id, e.kind.value, e.label, e.adjective, e.minor) for e in positions]
         return marshal.dumps((
             _CACHE_FORMAT, entries, list(self.names), names, list(self._skeletons), skeletons,
+            list(self.common_word_places), common,
             self.capitals, sorted(self.titles), sorted(self.given_names), sorted(self.first_words),
         ))
 
     def _load(self, data: bytes) -> None:
-        layout, entries, names, name_entries, skeletons, skeleton_entries, capitals, titles, given_names, first_words = marshal.loads(data)
-        if layout != _CACHE_FORMAT:
-            raise ValueError(f"layout {layout}, expected {_CACHE_FORMAT}")
+        fields = marshal.loads(data)
+        if fields[0] != _CACHE_FORMAT:
+            raise ValueError(f"layout {fields[0]}, expected {_CACHE_FORMAT}")
+        (_, entries, names, name_entries, skeletons, skeleton_entries, common_names, common_entries,
+         capitals, titles, given_names, first_words) = fields
         kinds = {kind.value: kind for kind in EntityKind}
         built = []
         for entity_id, kind, label, adjective, minor in entries:
@@ -285,6 +289,7 @@ class Gazetteer:
             built.append(entry)
         self.names = dict(zip(names, map(built.__getitem__, name_entries)))
         self._skeletons = dict(zip(skeletons, map(built.__getitem__, skeleton_entries)))
+        self.common_word_places = dict(zip(common_names, map(built.__getitem__, common_entries)))
         self.capitals, self.titles, self.given_names, self.first_words = capitals, set(titles), set(given_names), set(first_words)
 
     def _save(self) -> None:

@@ -275,7 +275,7 @@ def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMenti
         if not entry.adjective and (entry.kind is kind or entry.kind is not EntityKind.PLACE or entry.id.startswith(("country:", "region:"))):
             return EntityMention(entry.id, entry.kind, entry.label, name, span, sentence)
     if kind is EntityKind.PLACE:
-        entry = getattr(gazetteer, "common_word_places", {}).get(norm)
+        entry = gazetteer.common_word_places.get(norm)
         if entry is not None:
             return EntityMention(entry.id, kind, entry.label, name, span, sentence)
         return EntityMention("place:" + regex.sub(r"\s+", "-", norm), kind, name, name, span, sentence)
