@@ -173,13 +173,15 @@ def main() -> int:
     parser.add_argument("--encoder", action="append", choices=["use", "e5", "hashing"], help="repeat to compare encoders (default: use)")
     parser.add_argument("--pair-encoder", default="auto", choices=PAIR_ENCODERS)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "marsad", help="where analyses are kept between runs ('' for none)")
+    # "" is no cache: Path("") would be the working directory, and the caches landed in the repository.
+    parser.add_argument("--cache", type=lambda value: Path(value) if value else None, default=Path.home() / ".cache" / "marsad",
+                        help="where analyses are kept between runs ('' for none)")
     args = parser.parse_args()
     if not args.data.exists():
         print(f"{args.data}: not found (the SemEval-2022 Task 8 ratings; see ../shared/data/README.md)", file=sys.stderr)
         return 1
     for name in args.encoder or ["use"]:
-        quality(name, args.data, args.cache if str(args.cache) else None, args.pair_encoder)
+        quality(name, args.data, args.cache, args.pair_encoder)
     return 0
 
 

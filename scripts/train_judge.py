@@ -96,12 +96,14 @@ def main() -> int:
     parser.add_argument("--encoder", default="use", choices=["use", "e5", "hashing"])
     parser.add_argument("--pair-encoder", default="auto", choices=PAIR_ENCODERS)
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the SemEval-2022 Task 8 rating files")
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "marsad", help="where analyses are kept between runs ('' for none)")
+    # "" is no cache: Path("") would be the working directory, and the caches landed in the repository.
+    parser.add_argument("--cache", type=lambda value: Path(value) if value else None, default=Path.home() / ".cache" / "marsad",
+                        help="where analyses are kept between runs ('' for none)")
     parser.add_argument("--out", type=Path, help="model file (default: the package's file for the encoder)")
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the packaged file differs from a fresh run")
     args = parser.parse_args()
     out = args.out or ROOT / "marsad" / "compare" / "data" / f"judge-{args.encoder}.json"
-    content = model_bytes(args.data, args.encoder, args.cache if str(args.cache) else None, args.pair_encoder)
+    content = model_bytes(args.data, args.encoder, args.cache, args.pair_encoder)
     if args.check:
         same = out.exists() and out.read_bytes() == content
         print(f"{out}: {'identical to' if same else 'DIFFERS from'} a fresh run ({len(content):,} bytes)")
