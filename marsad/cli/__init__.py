@@ -142,3 +142,6 @@ from marsad.cli.stories import register as register_story_commands  # noqa: E402
 cli.add_command(score_pairs)
 cli.add_command(serve)
 register_story_commands(cli)
+from marsad.cli.spark import spark as spark_commands  # noqa: E402
+
+cli.add_command(spark_commands)
