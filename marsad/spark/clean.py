@@ -31,7 +31,13 @@ ARTICLE_FIELDS = ("id", "source", "url", "outlet", "title", "author", "dateline"
 
 def article_schema():
     """The Parquet schema of articles: ``marsad clean --json``'s fields, plus ``seq`` (the position in the input)."""
-    from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
+    from pyspark.sql.types import (
+        ArrayType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
 
     fields = [StructField(name, ArrayType(StringType()) if name in ("captions", "paragraphs") else StringType()) for name in ARTICLE_FIELDS]
     return StructType([StructField("seq", LongType(), False), *fields])

@@ -49,7 +49,13 @@ def fingerprints(spark, articles, settings: CopySettings):
     """id, seq, signature and band keys of each distinct article (its first position) with enough words."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
-    from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
+    from pyspark.sql.types import (
+        ArrayType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
 
     first = (articles.select("id", "seq", "paragraphs")
              .withColumn("rank", F.row_number().over(Window.partitionBy("id").orderBy("seq")))

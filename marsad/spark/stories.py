@@ -76,7 +76,13 @@ def _day_number(published: str | None) -> int | None:
 
 
 def analysis_schema():
-    from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
+    from pyspark.sql.types import (
+        BinaryType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
 
     return StructType([StructField("id", StringType(), False), StructField("seq", LongType(), False), StructField("published", StringType()),
                        StructField("outlet", StringType()), StructField("analysis", BinaryType(), False),
@@ -163,7 +169,13 @@ def block_stories(spark, articles, analyses, blocks: Blocks, settings: ClusterSe
     """(block, id, seq, owned, story, copy_of, copy_kind): each block clustered on its own, in parallel."""
     import zlib
 
-    from pyspark.sql.types import BooleanType, LongType, StringType, StructField, StructType
+    from pyspark.sql.types import (
+        BooleanType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
 
     joined = analyses.select("id", "seq", "analysis").join(articles, ["id", "seq"])
     placed = (joined.rdd.flatMap(lambda row: [((block, row["seq"]), (owned, row)) for block, owned in blocks.of(row["published"])])
