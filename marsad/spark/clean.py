@@ -169,6 +169,8 @@ def clean(spark, paths: Sequence[str], settings: Settings | None = None, *, part
     indexed = items.persist(StorageLevel.MEMORY_AND_DISK).zipWithIndex().map(lambda pair: (pair[1], pair[0]))
     errors = indexed.filter(lambda pair: isinstance(pair[1], tuple)).map(lambda pair: (pair[0], *pair[1][1:]))
     articles = strip_outlet_templates(indexed.filter(lambda pair: isinstance(pair[1], Article)), partitions, batch_size)
+    # Kept: the ordered write samples its input before writing it, which must not replay the templates twice.
+    articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
     rows = articles.map(lambda pair: (pair[0], *_article_row(pair[1])))
     return Cleaned(spark.createDataFrame(rows, article_schema()), spark.createDataFrame(errors, error_schema()))
 

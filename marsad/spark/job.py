@@ -30,11 +30,14 @@ class StageTimes:
 
     seconds: dict[str, float] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # wall-clock start and end of each stage
 
     def timed(self, name: str, action):
-        began = time.perf_counter()
+        began, wall = time.perf_counter(), time.time()
         result = action()
         self.seconds[name] = round(time.perf_counter() - began, 2)
+        self.spans[name] = (wall, time.time())
+        logger.info("%s: %.1f s", name, self.seconds[name])
         return result
 
 
@@ -56,24 +59,29 @@ def load_or_clean(spark, inputs: Sequence[str], output: str, settings: Settings,
         if inputs[0].rstrip("/") != output.rstrip("/"):
             times.timed("write articles", lambda: articles.write.mode("overwrite").parquet(_join(output, "articles")))
         return spark.read.parquet(_join(output, "articles"))
-    cleaned = clean(spark, inputs, settings)
-    times.timed("clean", lambda: cleaned.articles.orderBy("seq").write.mode("overwrite").parquet(_join(output, "articles")))
-    cleaned.errors.orderBy("seq").write.mode("overwrite").parquet(_join(output, "errors"))
+
+    def clean_and_write() -> None:
+        cleaned = clean(spark, inputs, settings)  # reads and cleans every page once (zipWithIndex counts them)
+        cleaned.articles.orderBy("seq").write.mode("overwrite").parquet(_join(output, "articles"))
+        cleaned.errors.orderBy("seq").write.mode("overwrite").parquet(_join(output, "errors"))
+
+    times.timed("clean", clean_and_write)
     return spark.read.parquet(_join(output, "articles"))
 
 
-def run_clean(spark, inputs: Sequence[str], output: str, settings: Settings | None = None) -> StageTimes:
-    times = StageTimes()
+def run_clean(spark, inputs: Sequence[str], output: str, settings: Settings | None = None, *, times: StageTimes | None = None) -> StageTimes:
+    times = times or StageTimes()
     articles = load_or_clean(spark, inputs, output, settings or Settings(), times)
     times.rows["articles"] = articles.count()
     return times
 
 
-def run_dedupe(spark, inputs: Sequence[str], output: str, settings: Settings | None = None, copies=None) -> StageTimes:
+def run_dedupe(spark, inputs: Sequence[str], output: str, settings: Settings | None = None, copies=None, *,
+               times: StageTimes | None = None) -> StageTimes:
     from marsad.cluster import CopySettings
     from marsad.spark.dedupe import near_duplicates
 
-    times = StageTimes()
+    times = times or StageTimes()
     articles = load_or_clean(spark, inputs, output, settings or Settings(), times)
     found = near_duplicates(spark, articles, copies or CopySettings(), times=times)
     times.timed("write duplicates", lambda: found.groups.orderBy("group", "seq").write.mode("overwrite").parquet(_join(output, "duplicates")))
@@ -85,7 +93,7 @@ def run_dedupe(spark, inputs: Sequence[str], output: str, settings: Settings | N
 
 
 def run_cluster(spark, inputs: Sequence[str], output: str, settings: Settings | None = None, *, cluster_settings=None,
-                block_days: int | None = None, overlap_days: int | None = None) -> StageTimes:
+                block_days: int | None = None, overlap_days: int | None = None, times: StageTimes | None = None) -> StageTimes:
     """Clean, dedupe, analyse and cluster: every table of the output folder."""
     from marsad.cluster import ClusterSettings
     from marsad.spark.dedupe import near_duplicates
@@ -94,7 +102,7 @@ def run_cluster(spark, inputs: Sequence[str], output: str, settings: Settings | 
     settings = settings or Settings()
     cluster_settings = cluster_settings or ClusterSettings()
     blocks = Blocks(block_days or cluster_settings.max_span_days or 30, cluster_settings.window_days if overlap_days is None else overlap_days)
-    times = StageTimes()
+    times = times or StageTimes()
     articles = load_or_clean(spark, inputs, output, settings, times)
     found = near_duplicates(spark, articles, cluster_settings.copies, times=times)
     found.groups.orderBy("group", "seq").write.mode("overwrite").parquet(_join(output, "duplicates"))

@@ -26,7 +26,8 @@ def require_pyspark():
     return pyspark
 
 
-def spark_session(master: str | None = None, *, app_name: str = "marsad", shuffle_partitions: int | None = None):
+def spark_session(master: str | None = None, *, app_name: str = "marsad", shuffle_partitions: int | None = None,
+                  config: dict[str, str] | None = None):
     """The active Spark session, or a new one.
 
     Args:
@@ -34,6 +35,7 @@ def spark_session(master: str | None = None, *, app_name: str = "marsad", shuffl
             ``spark-submit`` set (or ``local[*]`` when run outside it).
         app_name: the application name shown by the cluster manager.
         shuffle_partitions: ``spark.sql.shuffle.partitions`` (and the RDD shuffles' width).
+        config: further Spark settings (``spark.eventLog.enabled`` …).
 
     Raises:
         ConfigError: pyspark is missing.
@@ -59,6 +61,8 @@ def spark_session(master: str | None = None, *, app_name: str = "marsad", shuffl
         partitions = shuffle_partitions
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions)).config("spark.default.parallelism", str(partitions))
+    for key, value in (config or {}).items():
+        builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

@@ -81,7 +81,7 @@ def build_corpus(folder: Path) -> Path:
 def spark():
     from marsad.spark.session import spark_session
 
-    session = spark_session("local[2]", app_name="marsad-tests", shuffle_partitions=4)
+    session = spark_session("local[2]", app_name="marsad-tests", shuffle_partitions=2)
     yield session
     session.stop()
 
