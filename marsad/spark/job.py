@@ -107,7 +107,8 @@ def run_cluster(spark, inputs: Sequence[str], output: str, settings: Settings | 
     found = near_duplicates(spark, articles, cluster_settings.copies, times=times)
     found.groups.orderBy("group", "seq").write.mode("overwrite").parquet(_join(output, "duplicates"))
     found.pairs.orderBy("a", "b").write.mode("overwrite").parquet(_join(output, "pairs"))
-    times.timed("analyse", lambda: analyse(spark, articles, settings).orderBy("seq").write.mode("overwrite").parquet(_join(output, "analyses")))
+    # Not ordered by a global sort: its sampling pass would run the encoder over everything twice.
+    times.timed("analyse", lambda: analyse(spark, articles, settings).sortWithinPartitions("seq").write.mode("overwrite").parquet(_join(output, "analyses")))
     analyses = spark.read.parquet(_join(output, "analyses"))
     assigned = stories(spark, articles, analyses, blocks, cluster_settings, times=times)
     times.timed("write stories", lambda: assigned.orderBy("seq").write.mode("overwrite").parquet(_join(output, "stories")))
