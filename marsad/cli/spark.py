@@ -50,11 +50,13 @@ def _finish(session, output: str, times) -> None:
     for stage, seconds in times.seconds.items():
         console.print(f"{stage}: {seconds:.1f} s", highlight=False)
     console.print(", ".join(f"{count:,} {what}" for what, count in times.rows.items()), highlight=False)
+    from pyspark.errors import AnalysisException
+
     failed = 0
     if (Path(output) / "errors").exists() or "://" in output:
         try:
             errors = session.read.parquet(output.rstrip("/") + "/errors")
-        except Exception:  # noqa: BLE001 - no errors table (input was an earlier job's output)
+        except AnalysisException:  # no errors table: the input was an earlier job's output
             errors = None
         if errors is not None:
             failed = errors.count()

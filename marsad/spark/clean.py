@@ -24,7 +24,14 @@ from marsad.errors import InputError
 from marsad.models import Article
 from marsad.settings import Settings
 from marsad.spark.executor import clean_item, engine_for, error_record
-from marsad.spark.inputs import InputUnit, is_uri, local_units, read_bytes, read_unit
+from marsad.spark.inputs import (
+    InputUnit,
+    is_page_file,
+    is_uri,
+    local_units,
+    read_bytes,
+    read_unit,
+)
 
 ARTICLE_FIELDS = ("id", "source", "url", "outlet", "title", "author", "dateline", "agency", "published", "language", "captions", "paragraphs")
 
@@ -102,7 +109,8 @@ def read_and_clean(spark, paths: Sequence[str], settings: Settings, *, files_per
         if is_uri(path):
             flush_local()
             # Sorted by path: the order a folder is read in locally.
-            parts.append(context.binaryFiles(path).sortByKey().mapPartitions(_clean_files(settings)))
+            files = context.binaryFiles(path).filter(lambda pair: is_page_file(pair[0]))
+            parts.append(files.sortByKey().mapPartitions(_clean_files(settings)))
         else:
             local.append(path)
     flush_local()

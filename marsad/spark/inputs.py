@@ -19,7 +19,14 @@ from pathlib import PurePosixPath
 
 from marsad.errors import InputError
 from marsad.ingest import read_paths
-from marsad.ingest.readers import STDIN, _expand, _read_stream, iter_files
+from marsad.ingest.readers import (
+    _SKIPPED_SUFFIXES,
+    STDIN,
+    _expand,
+    _page_suffix,
+    _read_stream,
+    iter_files,
+)
 from marsad.models import RawPage
 from marsad.settings import Settings
 
@@ -65,6 +72,12 @@ def read_bytes(uri: str, data: bytes, settings: Settings) -> Iterator[RawPage | 
     name = PurePosixPath(uri).name
     name = name[:-3] if name.lower().endswith(".gz") else name
     yield from _read_stream(io.BytesIO(data), uri, name, settings, None, size=len(data))
+
+
+def is_page_file(uri: str) -> bool:
+    """Whether a file found under a URI is read, as a file in a local folder is (no hidden or non-page files)."""
+    path = PurePosixPath(uri.split("://", 1)[-1])
+    return not path.name.startswith(".") and _page_suffix(path) not in _SKIPPED_SUFFIXES
 
 
 def split_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[str], list[str]]:
