@@ -155,6 +155,26 @@ def streaming_stories(output: str, settings: ClusterSettings) -> tuple[dict[str,
     return stories, seconds
 
 
+def recluster(output: str, master: str, blocks: tuple[int | None, int | None]) -> dict:
+    """Only the block and stitch stages again, over the articles and analyses of an earlier ``cluster`` run (``--reuse``)."""
+    from marsad.spark.agreement import pair_agreement
+    from marsad.spark.job import StageTimes
+    from marsad.spark.session import spark_session
+    from marsad.spark.stories import Blocks, stories
+
+    settings = ClusterSettings()
+    session = spark_session(master, app_name="bench-recluster")
+    times = StageTimes()
+    chosen = Blocks(blocks[0] or settings.max_span_days or 30, settings.window_days if blocks[1] is None else blocks[1])
+    assigned = stories(session, session.read.parquet(f"{output}/articles"), session.read.parquet(f"{output}/analyses"), chosen, settings, times=times)
+    batch = {row["id"]: row["story"] for row in assigned.collect()}
+    session.stop()
+    streaming, seconds = streaming_stories(output, settings)
+    return {"output": output, "master": master, "block_days": chosen.days, "overlap_days": chosen.overlap, "stages_s": times.seconds,
+            "streaming_cluster_s": round(seconds, 1), "story_agreement": pair_agreement(streaming, batch).as_dict(),
+            "stories": {"batch": len(set(batch.values())), "streaming": len(set(streaming.values()))}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
@@ -164,10 +184,14 @@ def main() -> None:
     parser.add_argument("--block-days", type=int, default=None, help="cluster: days a block owns (the corpus has about 1,000 articles a day)")
     parser.add_argument("--overlap-days", type=int, default=None, help="cluster: days of lead-in from the block before")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--reuse", help="an earlier cluster run's output folder: run only its blocks and stitch again (at the first --masters)")
     parser.add_argument("--skip-local", action="store_true", help="no local baseline (nor equality check): Spark timings only")
     parser.add_argument("--work", type=Path, default=Path("/tmp/marsad-spark-bench"))
     args = parser.parse_args()
 
+    if args.reuse:
+        print(json.dumps(recluster(args.reuse, args.masters[0], (args.block_days, args.overlap_days))))
+        return
     settings = Settings(encoder=args.encoder)
     engine = Engine(settings)
     generator = Generator(real_articles(engine, args.data))

@@ -5,10 +5,10 @@
     OUTPUT/duplicates/  dedupe and cluster: id, group (id of the group's earliest article), size
     OUTPUT/pairs/       dedupe and cluster: the near-duplicate pairs (a, b, similarity, kind)
     OUTPUT/analyses/    cluster: id, the encoded analysis, the document vector (float32 bytes)
-    OUTPUT/stories/     cluster: id, story, copy_of, copy_kind, block
+    OUTPUT/stories/     cluster: id, seq, story, copy_of, copy_kind, block
 
-``spark-submit -m``-style entry: ``spark-submit marsad/spark/submit.py clean INPUT OUTPUT``
-(see the README), or ``marsad spark …`` on one machine.
+On a cluster: ``spark-submit … marsad/spark/submit.py clean INPUT OUTPUT`` (see the README); on
+one machine: ``marsad spark clean INPUT OUTPUT --master local[2]``.
 """
 
 from __future__ import annotations

@@ -14,8 +14,10 @@ batch result can differ from the streaming one:
   overlap: one that goes quiet for more than ``overlap_days`` and resumes in the next block is
   two stories in batch, one in streaming (within ``max_span_days`` of its first report);
 * a lead-in article is placed without its own earlier context, so the block can put it in
-  another story than the block before did; the stitch then joins those two stories (a merge the
-  stream may not make), or, the other way, leaves a story the stream would have joined apart;
+  another story than the block before did; a story continues across the edge only as the
+  mutual best match of one story on each side (by shared lead-in articles), so a block story
+  that gathered lead-in articles of several earlier stories continues one of them, and the
+  others end at the edge where the stream might have merged them;
 * entity rarity (IDF) is counted over the block, not over everything stored before;
 * undated articles form one block of their own, in input order.
 
@@ -187,7 +189,15 @@ def block_stories(spark, articles, analyses, blocks: Blocks, settings: ClusterSe
 
 
 def stitch(per_block):
-    """Every owned article's final story: block stories joined through the lead-in articles they share."""
+    """Every owned article's final story: each block's stories continued from the block before.
+
+    A story of block k continues the story of block k−1 that most of its lead-in articles came
+    from, when that story's lead-in articles also went mostly to it (a mutual best match, by
+    shared articles; ties to the smaller id). Joining every pair of stories that share a lead-in
+    article instead chains stories across blocks into one: on 10,000 generated articles in 3-day
+    blocks that made one story of most of them (pairwise agreement with the stream 0.42).
+    """
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     from marsad.spark.dedupe import connected_components
@@ -196,7 +206,11 @@ def stitch(per_block):
     node = F.concat(F.lpad(F.col("block").cast("string"), 12, "0"), F.lit(":"), F.col("story"))
     owned = per_block.where("owned").withColumn("node", node)
     lead = per_block.where("not owned").withColumn("node", node)
-    edges = owned.select("id", F.col("node").alias("x")).join(lead.select("id", F.col("node").alias("y")), "id").select("x", "y").distinct()
+    shared = (owned.select("id", F.col("node").alias("x")).join(lead.select("id", F.col("node").alias("y")), "id")
+              .groupBy("x", "y").agg(F.count("*").alias("shared")))
+    best_of_y = F.row_number().over(Window.partitionBy("y").orderBy(F.desc("shared"), "x"))
+    best_of_x = F.row_number().over(Window.partitionBy("x").orderBy(F.desc("shared"), "y"))
+    edges = shared.withColumn("rank_y", best_of_y).withColumn("rank_x", best_of_x).where("rank_x = 1 and rank_y = 1").select("x", "y")
     labels, _ = connected_components(edges)
     named = owned.join(labels.withColumnRenamed("vertex", "node"), "node", "left")
     final = F.coalesce(F.col("label"), F.col("node"))
