@@ -19,6 +19,8 @@ batch result can differ from the streaming one:
   that gathered lead-in articles of several earlier stories continues one of them, and the
   others end at the edge where the stream might have merged them;
 * entity rarity (IDF) is counted over the block, not over everything stored before;
+* a copy whose original lies before the block's lead-in is not marked a copy (the near-duplicate
+  groups, computed over the whole corpus, still hold it);
 * undated articles form one block of their own, in input order.
 
 ``bench/spark.py`` measures the agreement with the streaming clusterer (pairwise, both directions).
@@ -212,9 +214,15 @@ def stitch(per_block):
     best_of_x = F.row_number().over(Window.partitionBy("x").orderBy(F.desc("shared"), "y"))
     edges = shared.withColumn("rank_y", best_of_y).withColumn("rank_x", best_of_x).where("rank_x = 1 and rank_y = 1").select("x", "y")
     labels, _ = connected_components(edges)
-    named = owned.join(labels.withColumnRenamed("vertex", "node"), "node", "left")
-    final = F.coalesce(F.col("label"), F.col("node"))
-    return named.select("id", "seq", F.regexp_extract(final, r"^[^:]*:(.*)$", 1).alias("story"), "copy_of", "copy_kind", "block")
+    named = (owned.join(labels.withColumnRenamed("vertex", "node"), "node", "left")
+             .withColumn("chain", F.coalesce(F.col("label"), F.col("node")))
+             .withColumn("name", F.regexp_extract("chain", r"^[^:]*:(.*)$", 1)))
+    # Two chains can carry one name: a lead-in article that began a story in the block before
+    # and, not continued, begins another in its next block. The later chain is told apart.
+    clashes = named.groupBy("name").agg(F.min("chain").alias("first_chain"))
+    story = F.when(F.col("chain") == F.col("first_chain"), F.col("name")).otherwise(
+        F.concat(F.col("name"), F.lit("-b"), F.regexp_extract("chain", r"^0*(-?\d+):", 1)))
+    return named.join(clashes, "name").select("id", "seq", story.alias("story"), "copy_of", "copy_kind", "block")
 
 
 def stories(spark, articles, analyses, blocks: Blocks | None = None, settings: ClusterSettings | None = None, *, times=None):

@@ -159,3 +159,19 @@ def test_hadoop_uri_input_reads_like_a_local_path(spark, corpus, hashing_engine)
     assert [row["source"].rsplit("/", 1)[-1] for row in rows] == [item.source.rsplit("/", 1)[-1] for item in local]
     [error] = cleaned.errors.collect()
     assert error["problem"] == "invalid JSON" and error["source"].endswith("feed-2.jsonl:4")
+
+
+def test_stitch_continues_mutual_best_matches_and_keeps_clashing_names_apart(spark):
+    from marsad.spark.stories import stitch
+
+    rows = [  # block, id, seq, owned, story
+        (0, "y", 1, True, "sy"), (0, "z", 2, True, "sy"), (0, "q", 3, True, "sq"),
+        # Block 1 re-clusters its lead-in (y, z, q) without their past: y starts "sy" again, z joins q's story.
+        (1, "y", 1, False, "sy"), (1, "z", 2, False, "sq"), (1, "q", 3, False, "sq"),
+        (1, "w", 4, True, "sy"), (1, "v", 5, True, "sq"),
+    ]
+    per_block = spark.createDataFrame([(*row, None, None) for row in rows],
+                                      "block long, id string, seq long, owned boolean, story string, copy_of string, copy_kind string")
+    found = {row["id"]: row["story"] for row in stitch(per_block).collect()}
+    # sq continues (each side's best match); block 1's "sy" is not block 0's (whose best is sq): a story of its own, named apart.
+    assert found == {"y": "sy", "z": "sy", "q": "sq", "v": "sq", "w": "sy-b1"}
