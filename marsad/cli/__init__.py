@@ -201,3 +201,7 @@ from marsad.cli.export import export  # noqa: E402
 cli.add_command(articles)
 cli.add_command(export)
 cli.add_command(delete)
+
+from marsad.cli.spark import spark as spark_commands  # noqa: E402
+
+cli.add_command(spark_commands)
