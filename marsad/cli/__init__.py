@@ -18,7 +18,7 @@ from marsad.cli._output import print_json_line, render_article, render_compariso
 from marsad.engine import Engine
 from marsad.errors import InputError, MarsadError
 from marsad.models import Article
-from marsad.settings import ENCODERS, Settings
+from marsad.settings import ENCODERS
 
 encoder_option = click.option(
     "--encoder",
