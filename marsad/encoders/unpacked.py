@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +42,8 @@ def unpacked_state(source: Path, tag: str, build) -> dict:
     folder = user_cache_dir() / f"{tag}-{stat.st_size}-{stat.st_mtime_ns}-v{_LAYOUT}"
     try:
         return _read(folder)
-    except (OSError, ValueError, KeyError):
-        pass
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none, or torn: unpacked again
+        shutil.rmtree(folder, ignore_errors=True)  # a torn folder would block the rename below forever
     state = build()
     try:
         _write(folder, state)

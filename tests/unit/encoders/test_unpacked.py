@@ -51,10 +51,14 @@ def test_a_changed_weights_file_is_unpacked_again(source):
 def test_a_torn_cache_is_rebuilt_and_an_unwritable_one_only_costs_the_unpacking(source, tmp_path, monkeypatch, caplog):
     unpacked_state(source, "model-1.0", _state)
     [folder] = (tmp_path / "cache").iterdir()
-    (folder / "arrays.npz").write_bytes(b"torn")
-    calls = []
-    state = unpacked_state(source, "model-1.0", lambda: calls.append(1) or _state())
-    assert calls == [1] and np.array_equal(state["bias"], _state()["bias"])
+    whole = (folder / "arrays.npz").read_bytes()
+    for torn in (b"torn", whole[: len(whole) // 2]):  # not an archive; an archive cut short
+        (folder / "arrays.npz").write_bytes(torn)
+        calls = []
+        state = unpacked_state(source, "model-1.0", lambda: calls.append(1) or _state())
+        assert calls == [1] and np.array_equal(state["bias"], _state()["bias"])
+        unpacked_state(source, "model-1.0", lambda: calls.append(1) or _state())
+        assert calls == [1]  # repaired: read from the cache again
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would go")
