@@ -183,37 +183,53 @@ class SQLiteStore:
         self._carried: dict[str, _StoryDelta] = {}  # totals of stories merged into another in this batch, until it is written
         self._checkpointer: _Checkpointer | None = None
         in_memory = self.location == ":memory:"
-        try:
-            if read_only and not in_memory:
-                if not Path(self.location).exists():
-                    raise StoreError(f"{self.location}: no such store")
-                uri = f"file:{Path(self.location).resolve()}?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-            else:
-                self.db = sqlite3.connect(self.location, check_same_thread=False, isolation_level=None)
-            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            if not in_memory and not read_only:
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
-            self.db.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
-            self._migrate()
-            if not in_memory and not read_only:
-                try:
-                    self._check_index_paths()
-                except StoreError:
+        # Opening a store another process is creating or writing can meet "database is locked" in a
+        # step SQLite's busy handler does not wait on (seen in 2 of 6 runs of two ingests started
+        # together); such an open is tried again until ``busy_timeout`` has passed.
+        deadline = time.monotonic() + busy_timeout
+        while True:
+            try:
+                self._prepare(in_memory, read_only, busy_timeout, cache_mib, checkpoint_interval)
+                break
+            except sqlite3.OperationalError as error:
+                if getattr(self, "db", None) is not None:
                     self.db.close()
-                    raise
-                _remove_killed_rebuild(self.location)
-                # The writer no longer copies the WAL back into the database itself (a checkpoint
-                # every 1,000 pages, which at a million articles is a burst of scattered writes
-                # into a 25 GB file: p95 per article 28.7-36.0 ms with it, 20.8-26.6 ms without,
-                # bench/scale.py's probe at 1.1M); a thread does, with its own connection. The
-                # writer still checkpoints should the WAL pass 40 MB (the thread fallen behind).
-                self.db.execute(f"PRAGMA wal_autocheckpoint = {_WRITER_CHECKPOINT_PAGES}")
-                self._warm()
-                self._checkpointer = _Checkpointer(self.location, checkpoint_interval, busy_timeout)
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as error:
+                raise StoreError(f"{self.location}: not a readable marsad store ({error})") from None
+
+    def _prepare(self, in_memory: bool, read_only: bool, busy_timeout: float, cache_mib: int, checkpoint_interval: float) -> None:
+        """Connect, set the pragmas, migrate, check the index paths, start the checkpointer."""
+        if read_only and not in_memory:
+            if not Path(self.location).exists():
+                raise StoreError(f"{self.location}: no such store")
+            uri = f"file:{Path(self.location).resolve()}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        else:
+            self.db = sqlite3.connect(self.location, check_same_thread=False, isolation_level=None)
+        self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        if not in_memory and not read_only:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable on commit against process kills
+        self.db.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
+        self._migrate()
+        if not in_memory and not read_only:
+            try:
+                self._check_index_paths()
+            except StoreError:
+                self.db.close()
+                raise
+            _remove_killed_rebuild(self.location)
+            # The writer no longer copies the WAL back into the database itself (a checkpoint
+            # every 1,000 pages, which at a million articles is a burst of scattered writes
+            # into a 25 GB file: p95 per article 28.7-36.0 ms with it, 20.8-26.6 ms without,
+            # bench/scale.py's probe at 1.1M); a thread does, with its own connection. The
+            # writer still checkpoints should the WAL pass 40 MB (the thread fallen behind).
+            self.db.execute(f"PRAGMA wal_autocheckpoint = {_WRITER_CHECKPOINT_PAGES}")
+            self._warm()
+            self._checkpointer = _Checkpointer(self.location, checkpoint_interval, busy_timeout)
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
