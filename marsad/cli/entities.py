@@ -14,33 +14,28 @@ the exit code is 1.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
+from marsad.cli._jsonl import json_records
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.errors import InputError, MalformedInput
 
 
 def _records(path: Path) -> Iterator[tuple[object, str, str | None] | InputError]:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            source = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield MalformedInput(source, f"not valid JSON ({error.msg})")
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                yield MalformedInput(source, 'expected an object with "text" (and optionally "id", "language")')
-                continue
-            language = record.get("language") or record.get("lang")
-            yield record.get("id", number), record["text"], language if isinstance(language, str) and language else None
+    for item in json_records(path):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        source, number, record = item
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield MalformedInput(source, 'expected an object with "text" (and optionally "id", "language")')
+            continue
+        language = record.get("language") or record.get("lang")
+        yield record.get("id", number), record["text"], language if isinstance(language, str) and language else None
 
 
 def _is_jsonl(path: Path) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import click
 
+from marsad.cli._jsonl import json_records
 from marsad.cli._options import pair_encoder_option
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.errors import InputError, MalformedInput, MarsadError
@@ -68,28 +69,23 @@ def _article(record: object, source: str, side: str) -> Article:
 
 
 def read_jsonl(path: Path) -> Iterator[PairInput | InputError]:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            source = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield MalformedInput(source, f"not valid JSON ({error.msg})")
-                continue
-            if isinstance(record, dict) and "a" not in record and "text1" in record and "text2" in record:
-                # The SemEval-2022 layout with the texts inline (as the CSV's text1/text2 columns).
-                record = {"id": record.get("pair_id", record.get("id", number)),
-                          "a": {"text": record["text1"], "language": record.get("lang1") or record.get("url1_lang")},
-                          "b": {"text": record["text2"], "language": record.get("lang2") or record.get("url2_lang")}}
-            if not isinstance(record, dict) or "a" not in record or "b" not in record:
-                yield MalformedInput(source, 'expected an object with "a" and "b" articles, or SemEval\'s "text1" and "text2"')
-                continue
-            try:
-                yield PairInput(record.get("id", number), _article(record["a"], source, "a"), _article(record["b"], source, "b"))
-            except InputError as error:
-                yield error
+    for item in json_records(path):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        source, number, record = item
+        if isinstance(record, dict) and "a" not in record and "text1" in record and "text2" in record:
+            # The SemEval-2022 layout with the texts inline (as the CSV's text1/text2 columns).
+            record = {"id": record.get("pair_id", record.get("id", number)),
+                      "a": {"text": record["text1"], "language": record.get("lang1") or record.get("url1_lang")},
+                      "b": {"text": record["text2"], "language": record.get("lang2") or record.get("url2_lang")}}
+        if not isinstance(record, dict) or "a" not in record or "b" not in record:
+            yield MalformedInput(source, 'expected an object with "a" and "b" articles, or SemEval\'s "text1" and "text2"')
+            continue
+        try:
+            yield PairInput(record.get("id", number), _article(record["a"], source, "a"), _article(record["b"], source, "b"))
+        except InputError as error:
+            yield error
 
 
 def _article_files(folder: Path) -> dict[str, Path]:
