@@ -91,7 +91,7 @@ class BodySizeLimit:
                     await self._refuse(send)
                     return
         received = 0
-        started = False
+        tracking_send = _StartTracking(send)
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -103,16 +103,10 @@ class BodySizeLimit:
                     raise HTTPException(413, self.message)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
             await self.app(scope, counting_receive, tracking_send)
         except HTTPException as error:
-            if error.status_code != 413 or started:
+            if error.status_code != 413 or tracking_send.started:
                 raise
             await self._refuse(send)
 
@@ -133,22 +127,29 @@ class RequestTimeLimit:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracking_send = _StartTracking(send)
         try:
             await asyncio.wait_for(self.app(scope, receive, tracking_send), self.seconds)
         except TimeoutError:
-            if started:
+            if tracking_send.started:
                 raise
             body = json.dumps({"detail": f"the request took over {self.seconds:g} s and was stopped (try a narrower query)"}).encode()
             await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
+
+
+
+class _StartTracking:
+    """``send``, noting whether the response has started: after that no error response can replace it."""
+
+    def __init__(self, send: Send):
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self._send(message)
 
 
 def require_write_token(expected: str | None, given: str | None) -> None:
