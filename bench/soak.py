@@ -125,7 +125,11 @@ def main() -> None:
 
     command = [sys.executable, "-m", "marsad", "ingest", str(feed), "--db", str(db), "--report", str(report),
                "--encoder", args.encoder, "--workers", str(args.workers), "--batch-size", str(args.batch_size)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # stderr goes to a file, not a pipe: 100k articles of progress lines would fill a pipe nobody reads
+    # until the end, and the ingest would block on its next write.
+    log = args.db_dir / "ingest.log"
+    with open(log, "w", encoding="utf-8") as log_handle:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_handle, text=True)
     started = time.monotonic()
     curve: list[dict] = []
     print(f"{'seconds':>8} {'articles':>9} {'art/s':>7} {'main MiB':>9} {'workers MiB':>12} {'total MiB':>10}", flush=True)
@@ -150,7 +154,7 @@ def main() -> None:
         if finished:
             break
         time.sleep(args.interval)
-    stderr = process.stderr.read()
+    stderr = log.read_text(encoding="utf-8", errors="replace")
     elapsed = time.monotonic() - started
     thirds = [curve[i * len(curve) // 3 : (i + 1) * len(curve) // 3] for i in range(3)] if len(curve) >= 3 else [curve]
     summary = {

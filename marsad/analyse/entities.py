@@ -31,7 +31,6 @@ Gerasimov and Герасимов, get the same id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -133,22 +132,22 @@ GERMAN_NOUN_ZIPF = 3.3
 _ADJECTIVE_ENDINGS = ("يه", "يون", "يين", "يات")
 
 
-@dataclass(frozen=True)
 class _Token:
-    text: str  # normalised
-    start: int  # offsets in the normalised unit text
-    end: int
-    original: str  # as written (normalisation folds Latin case, which names need)
+    """One word of a unit. Its two tests are computed once: the scan asks them at every position."""
 
-    @property
-    def capitalised(self) -> bool:
-        first = self.original[0]
+    __slots__ = ("capitalised", "end", "is_arabic", "original", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int, original: str):
+        self.text = text  # normalised
+        self.start, self.end = start, end  # offsets in the normalised unit text
+        self.original = original  # as written (normalisation folds Latin case, which names need)
+        self.is_arabic = "\u0600" <= text[0] <= "\u06ff"
+        first = original[0]
         # "al-Qaeda", "el-Sisi": the name after the article is capitalised.
-        return self.is_arabic or first.isupper() or first.lower() == first.upper() or (self.original[:3].lower() in ("al-", "el-") and self.original[3:4].isupper())
+        self.capitalised = self.is_arabic or first.isupper() or first.lower() == first.upper() or (original[:3].lower() in ("al-", "el-") and original[3:4].isupper())
 
-    @property
-    def is_arabic(self) -> bool:
-        return "\u0600" <= self.text[0] <= "\u06ff"
+    def __repr__(self) -> str:
+        return f"_Token({self.text!r}, {self.start}, {self.end}, {self.original!r})"
 
 
 @lru_cache(maxsize=100_000)

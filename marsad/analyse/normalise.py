@@ -8,7 +8,9 @@ original character it came from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 # Characters dropped: Arabic diacritics (harakat, tanwin, shadda, sukun, dagger alef),
@@ -30,33 +32,41 @@ _FOLDED.update({chr(0x06F0 + d): str(d) for d in range(10)})
 
 
 @lru_cache(maxsize=512)
-def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalise_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """Normalise ``text`` for matching.
 
     Returns:
         ``(normalised, offsets)`` where ``offsets[i]`` is the index in ``text`` of the
-        character that produced ``normalised[i]``. The result is cached (every step of the
-        analysis normalises the same units): do not modify the list.
+        character that produced ``normalised[i]`` (a ``range`` when every character folds to
+        one). The result is cached (every step of the analysis normalises the same units): do
+        not modify it.
 
     Example:
         >>> normalise_with_offsets("أُسْبُوع")[0]
         'اسبوع'
     """
-    out: list[str] = []
+    normalised = text.translate(_FOLD_TABLE)
+    # Most texts fold one character to one (no diacritic dropped, no ligature split): then the
+    # offsets are the positions themselves.
+    if len(normalised) == len(text) and _RESIZING.isdisjoint(text):
+        return normalised, range(len(text))
     offsets: list[int] = []
-    fold = _FOLD_CACHE
-    for index, char in enumerate(text):
-        folded = fold.get(char)
-        if folded is None:
-            folded = fold[char] = _fold(char)
-        if len(folded) == 1:
-            out.append(folded)
-            offsets.append(index)
-        else:
-            for piece in folded:
-                out.append(piece)
-                offsets.append(index)
-    return "".join(out), offsets
+    done = 0
+    for match in _resizing_pattern().finditer(text):
+        index = match.start()
+        offsets.extend(range(done, index))
+        offsets.extend([index] * len(_FOLD_TABLE[ord(text[index])]))
+        done = index + 1
+    offsets.extend(range(done, len(text)))
+    return normalised, offsets
+
+
+def _resizing_pattern() -> re.Pattern:
+    """A character class of ``_RESIZING``, recompiled only when the set has grown."""
+    global _RESIZING_PATTERN
+    if _RESIZING_PATTERN[0] != len(_RESIZING):
+        _RESIZING_PATTERN = (len(_RESIZING), re.compile("[" + "".join(re.escape(char) for char in sorted(_RESIZING)) + "]"))
+    return _RESIZING_PATTERN[1]
 
 
 def _fold(char: str) -> str:
@@ -72,13 +82,32 @@ def _fold(char: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
-# Every character's folded form, computed once: normalising is on the hot path of analysis.
-_FOLD_CACHE: dict[str, str] = {}
+class _FoldTable(dict):
+    """Code point → folded string, for :meth:`str.translate`: each character is folded once, on
+    first sight, and kept (normalising is on the hot path of analysis and clustering). A character
+    that folds to none or to several characters is also noted in ``_RESIZING``."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = self[code] = _fold(char)
+        if len(folded) != 1:
+            _RESIZING.add(char)
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+# Characters whose folded form is not exactly one character (``str.translate`` fills it in as it
+# meets them, before ``normalise_with_offsets`` reads it for the same text).
+_RESIZING: set[str] = set()
+_RESIZING_PATTERN: tuple[int, re.Pattern] = (-1, re.compile("[^\\s\\S]"))
 
 
 def normalise(text: str) -> str:
-    """The normalised form of ``text`` (see :func:`normalise_with_offsets`)."""
-    return normalise_with_offsets(text)[0]
+    """The normalised form of ``text`` (see :func:`normalise_with_offsets`).
+
+    Not cached: folding is one C pass, and words normalised one by one would push the units out
+    of :func:`normalise_with_offsets`' cache."""
+    return text.translate(_FOLD_TABLE)
 
 
 def is_arabic_script(text: str) -> bool:
