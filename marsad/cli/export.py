@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -11,58 +9,19 @@ from pathlib import Path
 import click
 
 from marsad.cli._output import progress_bar, stderr_console
-from marsad.cli.stories import _open, db_option
+from marsad.cli.stories import _iso_date, _open, _until, db_option
 from marsad.errors import MarsadError
-from marsad.store.base import EXPORT_ARTICLE_COLUMNS, EXPORT_STORY_COLUMNS
-
-FORMATS = ("csv", "jsonl", "parquet")
-_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-_LISTS = {"outlets", "languages"}  # list-valued story columns: "; "-joined in CSV, lists elsewhere
-_INTEGERS = {"size", "articles"}
+from marsad.store.base import EXPORT_ARTICLE_COLUMNS, EXPORT_STORY_COLUMNS, ArticleQuery, StoryQuery
+from marsad.store.export import FORMATS, SUFFIXES, export_chunks
 
 
 def _format_of(output: Path, given: str | None) -> str:
     if given:
         return given
-    chosen = _SUFFIXES.get(output.suffix.lower())
+    chosen = SUFFIXES.get(output.suffix.lower())
     if chosen is None:
         raise click.BadParameter(f"cannot tell the format from {output.name!r}; give --format ({', '.join(FORMATS)}) or end the name in .csv, .jsonl or .parquet", param_hint="--format")
     return chosen
-
-
-def _write_csv(path: Path, records, columns) -> None:
-    # utf-8-sig: spreadsheet programs then read Arabic as UTF-8, not as the system code page.
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({key: "; ".join(value) if key in _LISTS else value for key, value in record.items()})
-
-
-def _write_jsonl(path: Path, records, columns) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps({key: record.get(key) for key in columns}, ensure_ascii=False) + "\n" for record in records)
-
-
-def _write_parquet(path: Path, records, columns) -> None:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise click.ClickException("--format parquet needs pyarrow: pip install 'marsad[export]' (or choose csv or jsonl)") from None
-    schema = pa.schema([(name, pa.list_(pa.string()) if name in _LISTS else pa.int64() if name in _INTEGERS else pa.string()) for name in columns])
-    with pq.ParquetWriter(path, schema) as writer:
-        batch: list[dict] = []
-        for record in records:
-            batch.append({key: record.get(key) for key in columns})
-            if len(batch) == 5000:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                batch = []
-        if batch:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-
-
-WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}
 
 
 @click.command("export")
@@ -70,10 +29,17 @@ WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 @click.option("--format", "file_format", type=click.Choice(FORMATS), help="csv, jsonl or parquet (Parquet needs pyarrow); by default from OUTPUT's suffix.")
-def export(what: str, output: Path, db: Path, file_format: str | None) -> None:
-    """Write every story or article of the store to OUTPUT: CSV (UTF-8, opens in spreadsheets),
-    JSON Lines or Parquet. Articles carry their clean text, story and copy links; stories their
-    headline, size, outlets, languages and publication span.
+@click.option("--text", help="Only what matches this full-text search (all words must match).")
+@click.option("--entity", help="Only what names this canonical entity id, e.g. country:US.")
+@click.option("--language", help="Only articles in (stories with an article in) this language, an ISO 639-1 code.")
+@click.option("--outlet", help="Only articles from (stories with an article from) this outlet, e.g. reuters.com.")
+@click.option("--since", metavar="DATE", help="Only what was published on or after DATE (YYYY-MM-DD); undated articles and stories are left out.")
+@click.option("--until", metavar="DATE", help="Only what was published on or before DATE; undated articles and stories are left out.")
+def export(what: str, output: Path, db: Path, file_format: str | None, text, entity, language, outlet, since, until) -> None:
+    """Write every story or article of the store (or those the filters keep, as `marsad stories` and
+    `marsad articles` filter them) to OUTPUT: CSV (UTF-8, opens in spreadsheets), JSON Lines or
+    Parquet. Articles carry their clean text, story and copy links; stories their headline, size,
+    outlets, languages and publication span.
 
     The file appears whole or not at all (written beside OUTPUT, then renamed).
 
@@ -81,12 +47,17 @@ def export(what: str, output: Path, db: Path, file_format: str | None) -> None:
     Examples:
       marsad export stories stories.csv --db news.db
       marsad export articles articles.jsonl --db news.db
-      marsad export articles articles.parquet --db news.db
+      marsad export articles articles.parquet --db news.db --outlet reuters.com --since 2021-09-01
     """
     chosen = _format_of(output, file_format)
+    filters = {"text": text, "entity": entity, "language": language, "outlet": outlet,
+               "since": _iso_date(since, "--since"), "until": _until(_iso_date(until, "--until"))}
+    query = StoryQuery(**filters) if what == "stories" else ArticleQuery(**filters)
+    filtered = any(filters.values())
     store = _open(db)
     columns = EXPORT_STORY_COLUMNS if what == "stories" else EXPORT_ARTICLE_COLUMNS
-    total = store.counts().stories if what == "stories" else store.counts().articles
+    # A filtered export's size is not known before it is read; the bar then counts without a total.
+    total = None if filtered else store.counts().stories if what == "stories" else store.counts().articles
     folder = output.resolve().parent
     if not folder.is_dir():
         store.close()
@@ -98,12 +69,14 @@ def export(what: str, output: Path, db: Path, file_format: str | None) -> None:
         with progress_bar(f"export {what}", total) as advance:
             def records():
                 nonlocal written
-                for record in (store.export_stories() if what == "stories" else store.export_articles()):
+                for record in (store.export_stories(query) if what == "stories" else store.export_articles(query)):
                     written += 1
                     advance(1)
                     yield record
 
-            WRITERS[chosen](Path(temporary), records(), columns)
+            chunks = export_chunks(chosen, records(), columns)
+            with open(temporary, "wb") as output_file:
+                output_file.writelines(chunks)
         os.replace(temporary, output)
     except MarsadError as error:
         raise click.ClickException(str(error)) from None

@@ -6,21 +6,25 @@ becomes a file path or a query of its own; an id of the wrong shape is simply no
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
-from marsad.errors import InputError, MarsadError, ModelError, StoreError
+from marsad.errors import ConfigError, InputError, MarsadError, ModelError, StoreError
 from marsad.models import Analysed, RawPage
 from marsad.serve.ingest import ingest_pages
 from marsad.serve.security import require_write_token
-from marsad.store.base import STORY_SORTS, ArticleQuery, StoryQuery
+from marsad.store.base import EXPORT_ARTICLE_COLUMNS, EXPORT_STORY_COLUMNS, STORY_SORTS, ArticleQuery, StoryQuery
+from marsad.store.export import FORMATS, MEDIA_TYPES, export_chunks
 
 router = APIRouter(prefix="/api")
 
@@ -110,6 +114,7 @@ def compare_stored(request: Request, a: str, b: str) -> tuple[Analysed, Analysed
 
 
 Text = Annotated[str | None, Query(max_length=500, description="Words to find in titles and text (all must match).")]
+TextAsInCli = Annotated[str | None, Query(max_length=500, description="The same as `q`, by the name of the CLI's `--text`.")]
 Entity = Annotated[str | None, Query(max_length=200, description="A canonical entity id, e.g. `country:US`, `place:658225`.")]
 Language = Annotated[str | None, Query(max_length=10, description="ISO 639-1 code, e.g. `ar`.")]
 Outlet = Annotated[str | None, Query(max_length=200, description="An outlet, e.g. `reuters.com`.")]
@@ -120,6 +125,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Undated = Annotated[Literal["include", "exclude", "only"] | None, Query(description="Stories with no publication date: `include` (listed after the dated ones; the default), `exclude` or `only`. A `since` or `until` filter leaves them out.")]
 Sort = Annotated[Literal[STORY_SORTS] | None, Query(description="Order: `published` (newest publication first, undated last; the default), `size` (most independent articles) or `outlets` (most outlets).")]
 MinOutlets = Annotated[int | None, Query(ge=1, le=1000, description="Only stories told by at least this many outlets.")]
+MinSize = Annotated[int | None, Query(ge=1, le=100_000, description="Only stories with at least this many independent articles.")]
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,7 @@ class SearchFilters:
     undated: str | None = None
     sort: str | None = None
     min_outlets: int | None = None
+    min_size: int | None = None
 
     def query_fields(self) -> dict[str, Any]:
         """As :class:`ArticleQuery` fields (empty values are no filter)."""
@@ -154,6 +161,7 @@ class SearchFilters:
             "dated": {"exclude": True, "only": False}.get(self.undated or "include"),
             "sort": self.sort or "published",
             "min_outlets": self.min_outlets or 1,
+            "min_size": self.min_size or 1,
         }
 
     def given(self) -> dict[str, str]:
@@ -161,13 +169,22 @@ class SearchFilters:
         return {name: str(value) for name, value in vars(self).items() if value}
 
 
-def search_filters(q: Text = None, entity: Entity = None, language: Language = None, outlet: Outlet = None, since: Since = None, until: Until = None) -> SearchFilters:
-    return SearchFilters(q, entity, language, outlet, since, until)
+def _words(q: str | None, text: str | None) -> str | None:
+    """The search words, given as ``q`` (the page's name) or ``text`` (the CLI's ``--text``)."""
+    if q and text and q != text:
+        raise HTTPException(422, "give the search words as q or as text, not both")
+    return q or text
 
 
-def story_filters(q: Text = None, entity: Entity = None, language: Language = None, outlet: Outlet = None, since: Since = None, until: Until = None,
-                  undated: Undated = None, sort: Sort = None, min_outlets: MinOutlets = None) -> SearchFilters:
-    return SearchFilters(q, entity, language, outlet, since, until, undated, sort, min_outlets)
+def search_filters(q: Text = None, text: TextAsInCli = None, entity: Entity = None, language: Language = None, outlet: Outlet = None,
+                   since: Since = None, until: Until = None) -> SearchFilters:
+    return SearchFilters(_words(q, text), entity, language, outlet, since, until)
+
+
+def story_filters(q: Text = None, text: TextAsInCli = None, entity: Entity = None, language: Language = None, outlet: Outlet = None,
+                  since: Since = None, until: Until = None, undated: Undated = None, sort: Sort = None, min_outlets: MinOutlets = None,
+                  min_size: MinSize = None) -> SearchFilters:
+    return SearchFilters(_words(q, text), entity, language, outlet, since, until, undated, sort, min_outlets, min_size)
 
 
 Filters = Annotated[SearchFilters, Depends(search_filters)]
@@ -244,6 +261,37 @@ def compare(request: Request, a: Annotated[str, Query(max_length=40, description
     return compare_stored(request, a, b)[2]
 
 
+ExportFormat = Annotated[Literal[FORMATS], Query(alias="format", description="`jsonl` (JSON Lines, the default), `csv` (UTF-8 with a byte-order mark, for spreadsheets) or `parquet` (needs pyarrow on the server).")]
+
+
+def _first_read(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``records`` with the first one read now, so a search the store cannot run is a 400 instead of a cut stream."""
+    records = iter(records)
+    try:
+        first = next(records, None)
+    except MarsadError as error:
+        raise HTTPException(400, str(error)) from None
+    return records if first is None else itertools.chain([first], records)
+
+
+@router.get("/export/{what}", summary="Export stories or articles as JSON Lines, CSV or Parquet (streamed)", response_class=StreamingResponse,
+            responses={**_BAD_SEARCH, 200: {"description": "The file, as `marsad export` writes it", "content": {media: {} for media in MEDIA_TYPES.values()}},
+                       501: {"description": "Parquet asked of a server without pyarrow"}})
+def export(request: Request, what: Literal["stories", "articles"], filters: Filters, file_format: ExportFormat = "jsonl") -> StreamingResponse:
+    """The same bytes as `marsad export WHAT FILE --format FORMAT` with the same filters (`text` or `q`, `entity`,
+    `language`, `outlet`, `since`, `until`): every story or article the filters keep, streamed as it is read."""
+    store = _store(request)
+    if what == "stories":
+        records, columns = store.export_stories(StoryQuery(**filters.query_fields())), EXPORT_STORY_COLUMNS
+    else:
+        records, columns = store.export_articles(ArticleQuery(**filters.query_fields())), EXPORT_ARTICLE_COLUMNS
+    try:
+        chunks = export_chunks(file_format, _first_read(records), columns)
+    except ConfigError as error:  # no pyarrow: the server's lack, not the request's fault
+        raise HTTPException(501, f"format={file_format}: {error}") from None
+    return StreamingResponse(chunks, media_type=MEDIA_TYPES[file_format], headers={"Content-Disposition": f'attachment; filename="{what}.{file_format}"'})
+
+
 # -- write --------------------------------------------------------------------------------------
 def may_write(request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
     """The write endpoints' gate: the server's token when it has one; none at all on a server of samples."""
@@ -253,19 +301,27 @@ def may_write(request: Request, authorization: Annotated[str | None, Header(incl
         raise HTTPException(409, settings.writes_refused)
 
 
+@contextmanager
+def _write_turn(request: Request, nothing_done: str):
+    """Wait for this request's turn to write (one writer at a time), or 503 saying ``nothing_done``."""
+    lock, wait = request.app.state.write_lock, request.app.state.settings.write_wait
+    if not lock.acquire(timeout=wait):
+        raise HTTPException(503, f"{nothing_done}: another write has held the store for over {wait:g} s (try again)", headers={"Retry-After": "10"})
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _ingest(request: Request, pages: list[tuple[int, PageIn]], source: str, invalid: list[IngestErrorOut] = ()) -> IngestOut:
     """Clean, analyse, cluster and store the pages (each with its place in the request); a page that fails is reported, the rest stored."""
     engine, store = request.app.state.engine, _store(request)
     raw = [page.raw_page(f"{source}[{index}]") for index, page in pages]
-    lock, wait = request.app.state.write_lock, request.app.state.settings.write_wait
-    if not lock.acquire(timeout=wait):
-        raise HTTPException(503, f"nothing stored: another ingest has held the store for over {wait:g} s (try again)", headers={"Retry-After": "10"})
-    try:
-        results = ingest_pages(engine, store, raw) if raw else []
-    except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
-        raise HTTPException(503, f"nothing stored: {error}") from None
-    finally:
-        lock.release()
+    with _write_turn(request, "nothing stored"):
+        try:
+            results = ingest_pages(engine, store, raw) if raw else []
+        except (StoreError, ModelError) as error:  # nothing of the batch was stored; the server's fault
+            raise HTTPException(503, f"nothing stored: {error}") from None
     articles, errors = [], list(invalid)
     for (index, _), result in zip(pages, results):
         if isinstance(result, InputError):
@@ -311,3 +367,28 @@ async def ingest_batch(request: Request, batch: BatchIn) -> IngestOut:
         raise HTTPException(422, f"pages: {len(batch.pages)} pages in one batch, the limit is {limit} (split the batch)")
     good, bad = _checked_pages(batch.pages)
     return await run_in_threadpool(_ingest, request, good, "batch", bad)
+
+
+class DeletedOut(BaseModel):
+    id: str = Field(description="The deleted article.")
+    story_id: str | None = Field(description="The story it left; its size, outlets, dates and headline are now those of the articles left.")
+    story_deleted: bool = Field(description="It was its story's last article, so the story went too.")
+    promoted: str | None = Field(None, description="Its earliest copy, which now stands in its place as an independent article.")
+
+
+@router.delete("/articles/{article_id}", summary="Delete one stored article", response_model=DeletedOut, dependencies=[Depends(may_write)],
+               responses={**_NOT_FOUND, **{status: _WRITE_ERRORS[status] for status in (401, 409)},
+                          503: {"description": "Nothing deleted: the store is busy or failed"}})
+def delete_article(request: Request, article_id: str) -> DeletedOut:
+    """As `marsad delete ID --json`, in one transaction: the article leaves its story, which is recomputed
+    from the articles left (and deleted when none is). To delete several, send one request each."""
+    if not ARTICLE_ID.fullmatch(article_id):
+        raise HTTPException(404, f"no article {article_id[:40]!r} (article ids are 16 hex digits)")
+    with _write_turn(request, "nothing deleted"):
+        try:
+            deleted = _store(request).delete_article(article_id)
+        except StoreError as error:  # the transaction rolled back; the server's fault
+            raise HTTPException(503, f"nothing deleted: {error}") from None
+    if deleted is None:
+        raise HTTPException(404, f"no article {article_id!r} in the store (nothing deleted)")
+    return DeletedOut(**deleted.as_dict())

@@ -396,12 +396,12 @@ class Store(Protocol):
         """Ids of stories starting with ``prefix``, at most ``limit``."""
         ...
 
-    def export_articles(self) -> Iterator[dict[str, Any]]:
-        """Every stored article as a flat record with the keys :data:`EXPORT_ARTICLE_COLUMNS`."""
+    def export_articles(self, query: ArticleQuery | None = None) -> Iterator[dict[str, Any]]:
+        """Every stored article ``query`` keeps (all without one; paging aside) as a flat record with the keys :data:`EXPORT_ARTICLE_COLUMNS`."""
         ...
 
-    def export_stories(self) -> Iterator[dict[str, Any]]:
-        """Every story as a flat record with the keys :data:`EXPORT_STORY_COLUMNS`, newest first."""
+    def export_stories(self, query: StoryQuery | None = None) -> Iterator[dict[str, Any]]:
+        """Every story ``query`` keeps (all without one; paging aside) as a flat record with the keys :data:`EXPORT_STORY_COLUMNS`, newest first."""
         ...
 
     # write side ---------------------------------------------------------------------------

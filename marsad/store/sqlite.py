@@ -826,6 +826,18 @@ class SQLiteStore:
         return Analysed(_article_from_json(row[0]), decode_analysis(row[1])) if row else None
 
     def articles(self, query: ArticleQuery = ArticleQuery()) -> Page[ArticleRef]:
+        clause, params = self._article_filters(query)
+        with self._lock:
+            total = self.db.execute(f"SELECT count(*) FROM articles WHERE {clause}", params).fetchone()[0]
+            rows = self.db.execute(
+                f"SELECT {_REF_COLUMNS} FROM articles WHERE {clause} ORDER BY published DESC, rowid DESC LIMIT ? OFFSET ?",
+                (*params, query.limit, query.offset),
+            ).fetchall()
+        return Page(tuple(_ref(r) for r in rows), total, query.limit, query.offset)
+
+    @staticmethod
+    def _article_filters(query: ArticleQuery) -> tuple[str, list[Any]]:
+        """The WHERE clause (and its parameters) of the articles ``query`` keeps; paging aside."""
         where, params = ["1"], []
         if query.text:
             _add_text_filter(where, params, query.text, "rowid IN ({})")
@@ -846,14 +858,7 @@ class SQLiteStore:
         if query.until:
             where.append("published <= ?")
             params.append(query.until)
-        clause = " AND ".join(where)
-        with self._lock:
-            total = self.db.execute(f"SELECT count(*) FROM articles WHERE {clause}", params).fetchone()[0]
-            rows = self.db.execute(
-                f"SELECT {_REF_COLUMNS} FROM articles WHERE {clause} ORDER BY published DESC, rowid DESC LIMIT ? OFFSET ?",
-                (*params, query.limit, query.offset),
-            ).fetchall()
-        return Page(tuple(_ref(r) for r in rows), total, query.limit, query.offset)
+        return " AND ".join(where), params
 
     def story_ids_starting(self, prefix: str, limit: int = 2) -> list[str]:
         """Ids of stories starting with ``prefix`` (a shortened id typed by hand), at most ``limit``."""
@@ -878,16 +883,18 @@ class SQLiteStore:
                 if source
             }
 
-    def export_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
-        """Every stored article as a flat record (``EXPORT_ARTICLE_COLUMNS``), in the order stored.
+    def export_articles(self, query: ArticleQuery | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every stored article ``query`` keeps (all of them without one; its paging plays no part) as
+        a flat record (``EXPORT_ARTICLE_COLUMNS``), in the order stored.
 
         Read ``batch`` rows at a time by rowid, so a big store streams without holding the lock."""
+        clause, params = self._article_filters(query or ArticleQuery())
         last = 0
         while True:
             with self._lock:
                 rows = self.db.execute(
                     "SELECT rowid, id, story_id, copy_of, copy_kind, outlet, url, language, published, added, fields"
-                    " FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, batch),
+                    f" FROM articles WHERE rowid > ? AND {clause} ORDER BY rowid LIMIT ?", (last, *params, batch),
                 ).fetchall()
             if not rows:
                 return
@@ -900,11 +907,12 @@ class SQLiteStore:
                 }
             last = rows[-1][0]
 
-    def export_stories(self, batch: int = 500) -> Iterator[dict[str, Any]]:
-        """Every story as a flat record (``EXPORT_STORY_COLUMNS``), newest publication first."""
+    def export_stories(self, query: StoryQuery | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every story ``query`` keeps (all of them without one; its paging plays no part) as a flat
+        record (``EXPORT_STORY_COLUMNS``), in the query's order (newest publication first by default)."""
         offset = 0
         while True:
-            page = self.stories(StoryQuery(limit=batch, offset=offset))
+            page = self.stories(dataclasses.replace(query or StoryQuery(), limit=batch, offset=offset))
             for story in page.items:
                 yield {**story.as_dict(), "outlets": list(story.outlets), "languages": list(story.languages)}
             offset += batch

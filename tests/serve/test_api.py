@@ -24,9 +24,11 @@ def test_health_counts_what_the_store_holds(served):
 
 def test_openapi_describes_every_endpoint_and_docs_page_lists_them(served):
     paths = served.client.get("/openapi.json").json()["paths"]
-    expected = {"/api/health", "/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/articles/{article_id}", "/api/compare", "/api/articles/batch"}
+    expected = {"/api/health", "/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/articles/{article_id}", "/api/compare", "/api/articles/batch",
+                "/api/export/{what}"}
     assert expected <= set(paths)
     assert "post" in paths["/api/articles"] and "get" in paths["/api/articles"]
+    assert "delete" in paths["/api/articles/{article_id}"] and "get" in paths["/api/articles/{article_id}"]
     docs = served.client.get("/docs").text
     for path in expected:
         assert f"<code>{path}</code>" in docs
@@ -239,7 +241,8 @@ def test_ingest_needs_json(fresh):
 
 
 def test_get_only_endpoints_refuse_other_methods(served):
-    assert served.client.delete(f"/api/articles/{REUTERS}").status_code == 405
+    assert served.client.put(f"/api/articles/{REUTERS}", json={}).status_code == 405
+    assert served.client.delete(f"/api/stories/{story_of(served, REUTERS)}").status_code == 405
     assert served.client.post("/api/stories", json={}).status_code == 405
 
 

@@ -65,6 +65,24 @@ def test_export_articles_and_stories(dated_and_undated, tmp_path, suffix):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_export_filters_as_articles_and_stories_do(dated_and_undated, tmp_path):
+    _, path, (s_old, _, _), (old1, new, undated) = dated_and_undated
+    output = tmp_path / "out.jsonl"
+
+    def exported(what, *options):
+        result = run("export", what, output, "--db", path, *options)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["id"] for line in output.read_text(encoding="utf-8").splitlines()]
+
+    assert exported("articles", "--text", "inflation") == [new.article.id]
+    assert exported("articles", "--outlet", "hespress.com") == [undated.article.id]
+    assert len(exported("articles", "--until", "2021-09")) == 3  # the month's three; no undated one
+    assert exported("stories", "--outlet", "reuters.com") == [s_old]
+    assert exported("stories", "--since", "2021-09-01", "--until", "2021-09-30") == [s_old]
+    bad = run("export", "articles", output, "--db", path, "--since", "last week")
+    assert bad.exit_code == 2 and "--since" in bad.output and "Traceback" not in bad.output
+
+
 def test_export_refuses_an_unknown_format_and_leaves_nothing(dated_and_undated, tmp_path):
     _, path, _, _ = dated_and_undated
     result = run("export", "articles", tmp_path / "articles.xlsx", "--db", path)
