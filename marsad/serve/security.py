@@ -8,6 +8,7 @@ escaped by the templates anyway, and could not run if it were not.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 
@@ -112,11 +113,13 @@ class BodySizeLimit:
 
 
 class RequestTimeLimit:
-    """Answers 503 to a read (GET, HEAD) that takes longer than ``seconds``.
+    """Answers 503 to a read (GET, HEAD) that has not started its response within ``seconds``.
 
-    Writes are not cut short here: an ingest stopped halfway could not say what it stored. They
-    are bounded by the work per page (:mod:`marsad.analyse.sentences`), the body size limit and
-    the write lock's wait (``ServeSettings.write_wait``).
+    The limit is on the time to the first byte: a response under way (an export streaming a large
+    store) is not cut off halfway, which would leave the reader a truncated file that looks whole
+    until parsed. Writes are not cut short here either: an ingest stopped halfway could not say
+    what it stored. They are bounded by the work per page (:mod:`marsad.analyse.sentences`), the
+    body size limit and the write lock's wait (``ServeSettings.write_wait``).
     """
 
     def __init__(self, app: ASGIApp, seconds: float):
@@ -128,15 +131,24 @@ class RequestTimeLimit:
             await self.app(scope, receive, send)
             return
         tracking_send = _StartTracking(send)
+        answering = asyncio.ensure_future(self.app(scope, receive, tracking_send))
+        started = asyncio.ensure_future(tracking_send.started_event.wait())
         try:
-            await asyncio.wait_for(self.app(scope, receive, tracking_send), self.seconds)
-        except TimeoutError:
-            if tracking_send.started:
-                raise
-            body = json.dumps({"detail": f"the request took over {self.seconds:g} s and was stopped (try a narrower query)"}).encode()
-            await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
-
+            done, _ = await asyncio.wait({answering, started}, timeout=self.seconds, return_when=asyncio.FIRST_COMPLETED)
+            if not done:  # neither answered nor started in time
+                answering.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await answering
+                body = json.dumps({"detail": f"the request took over {self.seconds:g} s and was stopped (try a narrower query)"}).encode()
+                await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await answering  # finished, or streaming its body
+        except asyncio.CancelledError:  # the server is stopping or the client went away
+            answering.cancel()
+            raise
+        finally:
+            started.cancel()
 
 
 class _StartTracking:
@@ -145,10 +157,12 @@ class _StartTracking:
     def __init__(self, send: Send):
         self._send = send
         self.started = False
+        self.started_event = asyncio.Event()
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.started = True
+            self.started_event.set()
         await self._send(message)
 
 

@@ -10,7 +10,7 @@ import time
 import uvicorn
 from fastapi.testclient import TestClient
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from marsad.serve import ServeSettings, create_app
@@ -83,6 +83,21 @@ def test_a_read_over_the_time_limit_is_503():
     response = TestClient(app).get("/")
     assert response.status_code == 503 and "over 0.2 s" in response.json()["detail"]
     assert time.monotonic() - started < 1.5
+
+
+def test_a_streamed_read_that_started_in_time_is_not_cut_off():
+    # An export of a large store streams for longer than the limit: it must arrive whole.
+    async def chunks():
+        for number in range(5):
+            await asyncio.sleep(0.1)
+            yield f"{number}\n".encode()
+
+    async def streaming(request):
+        return StreamingResponse(chunks(), media_type="application/x-ndjson")
+
+    app = RequestTimeLimit(Starlette(routes=[Route("/", streaming)]), seconds=0.2)
+    response = TestClient(app).get("/")
+    assert response.status_code == 200 and response.text == "0\n1\n2\n3\n4\n"
 
 
 def test_writes_need_the_token_when_the_server_has_one_and_reads_do_not(engine):
