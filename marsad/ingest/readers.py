@@ -23,7 +23,7 @@ import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from marsad.errors import InputError, MalformedInput, TooLarge
@@ -62,7 +62,7 @@ def iter_files(path: str | os.PathLike) -> Iterator[Path | InputError]:
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(names):
             child = Path(folder) / name
-            if name.startswith(".") or _page_suffix(child) in _SKIPPED_SUFFIXES:
+            if not is_page_name(child):
                 continue
             if child.is_dir():  # a link to a folder: not entered
                 continue
@@ -70,7 +70,12 @@ def iter_files(path: str | os.PathLike) -> Iterator[Path | InputError]:
     yield from (InputError(error.filename or str(path), "cannot read the folder", error.strerror) for error in errors)
 
 
-def _page_suffix(path: Path) -> str:
+def is_page_name(path: PurePath) -> bool:
+    """Whether a file found in a folder is read as pages: not hidden, and not a kind of file that is never a page."""
+    return not path.name.startswith(".") and _page_suffix(path) not in _SKIPPED_SUFFIXES
+
+
+def _page_suffix(path: PurePath) -> str:
     """The suffix that tells what a file is, looking through ``.gz`` (``a.json.gz`` → ``.json``)."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -117,9 +122,9 @@ def read_paths(
     settings = settings or Settings()
     for path in paths:
         if str(path) == STDIN:
-            yield from _read_stream(sys.stdin.buffer, "<stdin>", "", settings, json_fields)
+            yield from read_stream(sys.stdin.buffer, "<stdin>", "", settings, json_fields)
             continue
-        matches = _expand(path)
+        matches = expand_path(path)
         if not matches:
             yield InputError(str(path), "no such file or folder")
             continue
@@ -131,7 +136,7 @@ def read_paths(
                     yield from _read_file(file, settings, json_fields)
 
 
-def _expand(path: str | os.PathLike) -> list[str | os.PathLike]:
+def expand_path(path: str | os.PathLike) -> list[str | os.PathLike]:
     """The path itself when it exists, else the files its glob pattern matches (sorted)."""
     if os.path.lexists(path):
         return [path]
@@ -215,7 +220,7 @@ def _read_file(file: Path, settings: Settings, json_fields: JsonFields | None = 
         return
     with handle:
         name = file.name[:-3] if file.name.lower().endswith(".gz") else file.name
-        yield from _read_stream(handle, source, name, settings, json_fields, size=_size(file))
+        yield from read_stream(handle, source, name, settings, json_fields, size=_size(file))
 
 
 def _kind(mode: int) -> str:
@@ -233,10 +238,13 @@ def _size(file: Path) -> int | None:
         return None
 
 
-def _read_stream(
-    raw: BinaryIO, source: str, name: str, settings: Settings, json_fields: JsonFields | None, size: int | None = None
+def read_stream(
+    raw: BinaryIO, source: str, name: str, settings: Settings, json_fields: JsonFields | None = None, size: int | None = None
 ) -> Iterator[RawPage | InputError]:
-    """Detect the format of one stream (a file or stdin) and hand it to its reader."""
+    """Detect the format of one stream (a file, stdin, or bytes read elsewhere) and hand it to its reader.
+
+    ``source`` names the stream in errors and page sources, ``name`` is the file name the format
+    is guessed from (without ``.gz``), ``size`` its length when known."""
     try:
         head = raw.read(HEAD_BYTES)
     except OSError as error:

@@ -19,14 +19,7 @@ from pathlib import PurePosixPath
 
 from marsad.errors import InputError
 from marsad.ingest import read_paths
-from marsad.ingest.readers import (
-    _SKIPPED_SUFFIXES,
-    STDIN,
-    _expand,
-    _page_suffix,
-    _read_stream,
-    iter_files,
-)
+from marsad.ingest.readers import STDIN, expand_path, is_page_name, iter_files, read_stream
 from marsad.models import RawPage
 from marsad.settings import Settings
 
@@ -50,7 +43,7 @@ def local_units(paths: Sequence[str]) -> list[InputUnit]:
         if path == STDIN:
             units.append(InputUnit(path, missing=True))
             continue
-        matches = _expand(path)
+        matches = expand_path(path)
         if not matches:
             units.append(InputUnit(str(path), missing=True))
         for match in matches:
@@ -71,13 +64,13 @@ def read_bytes(uri: str, data: bytes, settings: Settings) -> Iterator[RawPage | 
     """The pages of one file given as bytes (read through Hadoop), sniffed and read like a local file."""
     name = PurePosixPath(uri).name
     name = name[:-3] if name.lower().endswith(".gz") else name
-    yield from _read_stream(io.BytesIO(data), uri, name, settings, None, size=len(data))
+    yield from read_stream(io.BytesIO(data), uri, name, settings, size=len(data))
 
 
 def is_page_file(uri: str) -> bool:
     """Whether a file found under a URI is read, as a file in a local folder is (no hidden or non-page files)."""
     path = PurePosixPath(uri.split("://", 1)[-1])
-    return not path.name.startswith(".") and _page_suffix(path) not in _SKIPPED_SUFFIXES
+    return is_page_name(path)
 
 
 def split_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[str], list[str]]:
