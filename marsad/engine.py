@@ -237,10 +237,11 @@ class Engine:
                 next(placed) if isinstance(item, Analysed) else Assignment(item.article.id, stories.get(item.article.id, ""), False, seen=True)
                 for item in batch if not isinstance(item, InputError)
             ]
-            templates.save(store.save_outlet_template)
+            templates.save(store.save_outlet_template, final=False)
             progress = progress.after(assignments, errors)
             if on_batch:
                 on_batch(progress)
+        templates.save(store.save_outlet_template)
         return progress
 
     def recluster(self, location: str | Path, *, batch_size: int = 64, cluster_settings: ClusterSettings | None = None,

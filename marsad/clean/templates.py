@@ -39,6 +39,13 @@ SHORT_LINE_WORDS = 12  # short lines (slogans, plugs, credits) may become templa
 EDGE_SHARE = 0.2  # longer lines only in the first or last fifth of an article
 MAX_FINGERPRINTS = MIN_STORIES  # a line needs no more distinct stories than that to be decided
 MAX_CANDIDATES = 20_000  # candidate lines kept per outlet; the least seen are dropped beyond that
+# Saving an outlet's template rewrites all of it (up to MAX_CANDIDATES lines with their stories'
+# fingerprints: megabytes), so during an ingest it is written when its template lines changed, at
+# most once per SAVE_MIN_PAGES of its pages, and at least once per SAVE_EVERY_PAGES; the rest at
+# the end. Written after every batch, it took a third of the writer's time by 20,000 articles,
+# growing with the store (bench/soak.py).
+SAVE_MIN_PAGES = 500
+SAVE_EVERY_PAGES = 2000
 _PERMUTATIONS = 64
 _SEED = 8  # fixed: fingerprints are stored, and must compare equal across runs
 
@@ -107,8 +114,21 @@ def _same_story(a: np.ndarray, b: np.ndarray) -> bool:
 class _Candidate:
     """A line seen on an outlet's pages, with the fingerprints of the distinct stories it was in."""
 
-    stories: list[list[int]] = field(default_factory=list)
+    stories: list[np.ndarray] = field(default_factory=list)
     is_template: bool = False
+
+
+def _story_text(sketch: np.ndarray) -> str:
+    # A fingerprint's values are 32-bit MinHash values (see fingerprint): stored as the hex of
+    # their little-endian bytes, which JSON writes in one piece instead of 64 numbers.
+    return np.asarray(sketch, dtype="<u4").tobytes().hex()
+
+
+def _story_values(stored: str | list[int]) -> np.ndarray:
+    """A stored fingerprint: hex (since the soak fix) or a list of numbers (as earlier stores kept it)."""
+    if isinstance(stored, str):
+        return np.frombuffer(bytes.fromhex(stored), dtype="<u4").astype(np.uint64)
+    return np.asarray([int(value) for value in stored], dtype=np.uint64)
 
 
 @dataclass
@@ -118,9 +138,13 @@ class OutletTemplate:
     outlet: str
     pages: int = 0
     candidates: dict[str, _Candidate] = field(default_factory=dict)
+    # The keys of the decided lines, kept as they are decided: every article stripped reads them,
+    # and gathering them from thousands of candidates each time cost a millisecond an article.
+    _template: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def template_keys(self) -> set[str]:
-        return {key for key, candidate in self.candidates.items() if candidate.is_template}
+        """The keys of the outlet's boilerplate lines (the template's own set: do not modify it)."""
+        return self._template
 
     def observe(self, article: Article, article_fingerprint: np.ndarray | None = None) -> None:
         """Count the article's lines (paragraphs) towards the outlet's template."""
@@ -138,12 +162,13 @@ class OutletTemplate:
             candidate = self.candidates.setdefault(key, _Candidate())
             if candidate.is_template:
                 continue
-            if any(_same_story(sketch, np.asarray(other, np.uint64)) for other in candidate.stories):
+            if any(_same_story(sketch, other) for other in candidate.stories):
                 continue
-            candidate.stories.append([int(value) for value in sketch])
+            candidate.stories.append(sketch)
             if len(candidate.stories) >= MIN_STORIES:
                 candidate.is_template = True
                 candidate.stories = []  # decided; its fingerprints are no longer needed
+                self._template.add(key)
         if len(self.candidates) > MAX_CANDIDATES:
             self._forget_rare()
 
@@ -151,13 +176,14 @@ class OutletTemplate:
         # Keep decided lines and the most-seen candidates; one-off lines are the bulk of the growth.
         ranked = sorted(self.candidates.items(), key=lambda item: (not item[1].is_template, -len(item[1].stories)))
         self.candidates = dict(ranked[: MAX_CANDIDATES // 2])
+        self._template = {key for key, candidate in self.candidates.items() if candidate.is_template}
 
     def to_dict(self) -> dict:
         return {
             "outlet": self.outlet,
             "pages": self.pages,
-            "template": sorted(self.template_keys()),
-            "candidates": {key: c.stories for key, c in sorted(self.candidates.items()) if not c.is_template},
+            "template": sorted(self._template),
+            "candidates": {key: [_story_text(story) for story in c.stories] for key, c in sorted(self.candidates.items()) if not c.is_template},
         }
 
     @classmethod
@@ -165,9 +191,14 @@ class OutletTemplate:
         template = cls(outlet=data["outlet"], pages=int(data.get("pages", 0)))
         for key in data.get("template", []):
             template.candidates[key] = _Candidate(is_template=True)
+            template._template.add(key)
         for key, stories in data.get("candidates", {}).items():
-            template.candidates[key] = _Candidate(stories=[list(map(int, story)) for story in stories])
+            template.candidates[key] = _Candidate(stories=[_story_values(story) for story in stories])
         return template
+
+
+def _state(template: OutletTemplate) -> tuple[int, int]:
+    return template.pages, len(template.template_keys())
 
 
 def _at_edge(index: int, count: int) -> bool:
@@ -191,14 +222,17 @@ class OutletTemplates:
     def __init__(self, templates: Iterable[OutletTemplate] = (), load: Callable[[str], dict | None] | None = None):
         self.by_outlet: dict[str, OutletTemplate] = {template.outlet: template for template in templates}
         self._load = load
-        self.changed: set[str] = set()  # outlets observed since the last save
+        self.changed: set[str] = set()  # outlets observed since their last save
+        # outlet → (pages, template lines) when last saved, or as given or loaded
+        self._saved: dict[str, tuple[int, int]] = {outlet: _state(template) for outlet, template in self.by_outlet.items()}
         # Ingest with worker processes learns in the pool's feeder thread and saves in the main one.
         self.lock = threading.RLock()
 
     def get(self, outlet: str) -> OutletTemplate:
         if outlet not in self.by_outlet:
             data = self._load(outlet) if self._load else None
-            self.by_outlet[outlet] = OutletTemplate.from_dict(data) if data else OutletTemplate(outlet)
+            template = self.by_outlet[outlet] = OutletTemplate.from_dict(data) if data else OutletTemplate(outlet)
+            self._saved[outlet] = _state(template)
         return self.by_outlet[outlet]
 
     def observe(self, outlet: str | None, article: Article) -> None:
@@ -206,13 +240,26 @@ class OutletTemplates:
             self.get(outlet).observe(article)
             self.changed.add(outlet)
 
-    def save(self, save: Callable[[str, dict], None]) -> None:
-        """Write the templates observed since the last save (``Store.save_outlet_template``)."""
+    def save(self, save: Callable[[str, dict], None], *, final: bool = True) -> None:
+        """Write the templates observed since their last save (``Store.save_outlet_template``).
+
+        ``final=False`` (between the batches of an ingest) writes only the outlets due by
+        :data:`SAVE_MIN_PAGES` and :data:`SAVE_EVERY_PAGES`; the ingest ends with a final save.
+        """
         with self.lock:
-            snapshots = {outlet: self.by_outlet[outlet].to_dict() for outlet in sorted(self.changed)}
-            self.changed.clear()
+            due = sorted(outlet for outlet in self.changed if final or self._due(outlet))
+            snapshots = {outlet: self.by_outlet[outlet].to_dict() for outlet in due}
+            for outlet in due:
+                self._saved[outlet] = _state(self.by_outlet[outlet])
+            self.changed.difference_update(due)
         for outlet, data in snapshots.items():
             save(outlet, data)
+
+    def _due(self, outlet: str) -> bool:
+        template = self.by_outlet[outlet]
+        pages, lines = self._saved.get(outlet, (0, 0))
+        new_pages = template.pages - pages
+        return new_pages >= SAVE_EVERY_PAGES or (new_pages >= SAVE_MIN_PAGES and len(template.template_keys()) != lines)
 
     def apply(self, outlet: str | None, article: Article) -> Article:
         """The article without the lines its outlet's template marks as boilerplate.

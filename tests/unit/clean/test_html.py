@@ -24,7 +24,6 @@ def clean(name: str):
 
 def test_html_arabic_page_keeps_body_and_fields():
     article = clean("ar_news.html")
-    text = article.text
     assert article.title == "افتتاح محطة تحلية جديدة في الإسكندرية"
     assert article.published == "2024-03-12"
     assert (article.dateline, article.agency) == ("القاهرة", "رويترز")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
+from marsad.clean import templates as templates_module
 from marsad.clean.templates import OutletTemplate, OutletTemplates, clean_with_templates, line_key
 from marsad.models import Article
 
@@ -122,3 +125,48 @@ def test_strip_templates_keeps_the_stream_order_and_passes_errors_through():
     assert [item.source for item in out if isinstance(item, Article)] == [f"/crawl/{i}.html" for i in range(5)]
     # The first batch (two pages) cannot learn; the second batch has seen three stories by then.
     assert SLOGAN in out[0].paragraphs and SLOGAN not in out[-1].paragraphs
+
+
+def test_stored_candidates_of_earlier_stores_still_load():
+    # Stores written before fingerprints were kept as hex hold them as lists of numbers.
+    first = OutletTemplates()
+    clean_with_templates([_page(i, body) for i, body in enumerate(STORIES[:2])], first)
+    stored = first.get("example-news.com").to_dict()
+    as_before = dict(stored, candidates={key: [list(np.frombuffer(bytes.fromhex(story), dtype="<u4").astype(int).tolist()) for story in stories]
+                                         for key, stories in stored["candidates"].items()})
+    assert all(isinstance(story, str) for stories in stored["candidates"].values() for story in stories)
+    for data in (stored, json.loads(json.dumps(as_before))):
+        resumed = OutletTemplates([OutletTemplate.from_dict(data)])
+        assert resumed.get("example-news.com").to_dict() == stored
+        [third] = clean_with_templates([_page(2, STORIES[2])], resumed)
+        assert SLOGAN not in third.paragraphs
+
+
+def test_template_lines_are_known_after_loading_and_after_forgetting(monkeypatch):
+    templates = OutletTemplates()
+    clean_with_templates([_page(i, body) for i, body in enumerate(STORIES[:4])], templates)
+    learned = templates.get("example-news.com")
+    assert learned.template_keys() == {line_key(SLOGAN), line_key(PLUG)}
+    assert OutletTemplate.from_dict(learned.to_dict()).template_keys() == learned.template_keys()
+    monkeypatch.setattr(templates_module, "MAX_CANDIDATES", 4)  # forgetting keeps the decided lines first
+    learned.observe(_page(9, STORIES[4]))
+    assert learned.template_keys() == {line_key(SLOGAN), line_key(PLUG)} == set(learned.candidates)
+
+
+def test_an_ingest_saves_each_template_once_in_a_while_and_all_at_the_end(monkeypatch):
+    # Writing every outlet's whole template after every batch made the writer's cost grow with the store.
+    monkeypatch.setattr(templates_module, "SAVE_MIN_PAGES", 4)
+    monkeypatch.setattr(templates_module, "SAVE_EVERY_PAGES", 8)
+    saved: list[str] = []
+    templates = OutletTemplates()
+    for number in range(20):  # one page a batch, one outlet, its template decided by the 3rd story
+        clean_with_templates([_page(number, STORIES[number % 5])], templates)
+        templates.save(lambda outlet, data: saved.append(data["pages"]), final=False)
+    # the 4th page (template lines decided since the last save), then every 8 pages
+    assert saved == [4, 12, 20]
+    templates.save(lambda outlet, data: saved.append(data["pages"]))
+    assert saved == [4, 12, 20]  # nothing new since
+    clean_with_templates([_page(99, STORIES[0])], templates)
+    templates.save(lambda outlet, data: saved.append(data["pages"]), final=False)
+    templates.save(lambda outlet, data: saved.append(data["pages"]))
+    assert saved == [4, 12, 20, 21]
