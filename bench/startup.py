@@ -3,7 +3,7 @@
 Each command runs in a fresh process (what a user waits for), ``--repeat`` times, interleaved with
 the baseline so that a busy machine slows both alike; the medians are printed with their ratio to
 the baseline. The first run of each command is left out of the medians when it had to build the
-gazetteer cache (that happens once per install, and is printed separately).
+gazetteer cache and the word lists it reads (that happens once per install, and is printed separately).
 
 Targets (issue 21): ``clean one-page.txt`` ≤ 5× the trafilatura import; ``compare a b`` ≤ 1.5 s
 on an idle machine.
@@ -68,7 +68,7 @@ def main() -> None:
             "marsad clean arabic-page.txt": [python, "-m", "marsad", "clean", str(pair[0])],
             "marsad compare a b": [python, "-m", "marsad", "compare", str(pair[0]), str(pair[1])],
         }
-        # A fresh cache folder: the first command builds the gazetteer, as on a new install.
+        # A fresh cache folder: the first command builds the gazetteer (and the word lists it reads), as on a new install.
         environment["MARSAD_CACHE_DIR"] = str(Path(folder) / "cache")
         first_build = _run(commands["marsad clean one-page.txt"], environment)
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -84,7 +84,7 @@ def main() -> None:
     print(f"{'command':34} {'median s':>9} {'min s':>7} {'× trafilatura import':>21}")
     for name, row in rows.items():
         print(f"{name:34} {row['median_s']:9.3f} {row['min_s']:7.3f} {row['ratio_to_trafilatura_import']:21.2f}")
-    print(f"first run on a fresh install (builds the gazetteer cache): {first_build:.2f} s")
+    print(f"first run on a fresh install (builds the gazetteer and word-list caches): {first_build:.2f} s")
     print(json.dumps({"rows": rows, "first_build_s": round(first_build, 3), "load_average": load}))
 
 

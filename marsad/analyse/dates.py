@@ -16,6 +16,7 @@ import datetime as dt
 
 import regex
 
+from marsad import regex_cache
 from marsad.analyse.normalise import normalise_with_offsets
 
 # Month names, normalised (see analyse.normalise), mapped to month numbers.
@@ -94,34 +95,34 @@ for _number, _names in _MONTH_NAMES.items():
 _MONTH_ALT = "|".join(sorted((regex.escape(name) for name in MONTHS), key=len, reverse=True))
 _PREFIX = r"(?:[وبلف]?(?:في|من|منذ)?\s*)"
 
-_NUMERIC = regex.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
-_ISO = regex.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_NUMERIC = regex_cache.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
+_ISO = regex_cache.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 # 15 أغسطس [عام] 2021 / 15 August 2021 / 15. März 2021
-_DAY_MONTH_YEAR = regex.compile(
+_DAY_MONTH_YEAR = regex_cache.compile(
     rf"(?<!\d)(\d{{1,2}})\.?\s+(?:[وب]?)({_MONTH_ALT})(?:\s*/\s*(?:{_MONTH_ALT}))?(?![\p{{L}}])(?:,?\s+(?:عام\s+|سنه\s+)?(\d{{4}}))?(?!\d)"
 )
 # أغسطس/آب 2021 / August 15, 2021 / in December 2019 / ديسمبر عام 2019
-_MONTH_DAY_YEAR = regex.compile(
+_MONTH_DAY_YEAR = regex_cache.compile(
     rf"(?<![\p{{L}}])(?:[وبل]|ال)?({_MONTH_ALT})(?:\s*/\s*(?:{_MONTH_ALT}))?(?![\p{{L}}])(?:\s+(\d{{1,2}})(?!\d)(?:\s+(?:and|und|et|y|e|и|و)\s+\d{{1,2}}(?!\d))?)?(?:,?\s+(?:عام\s+|سنه\s+|of\s+)?(\d{{4}}))?(?!\d)"
 )
 _HIJRI_ALT = "|".join(sorted(_HIJRI_MONTHS, key=len, reverse=True))
-_HIJRI = regex.compile(rf"(?<!\d)(?:(\d{{1,2}})\s+)?({_HIJRI_ALT})\s+(?:عام\s+|سنه\s+)?(1[34]\d\d)\s*(?:هـ|ه(?![\p{{L}}]))?")
+_HIJRI = regex_cache.compile(rf"(?<!\d)(?:(\d{{1,2}})\s+)?({_HIJRI_ALT})\s+(?:عام\s+|سنه\s+)?(1[34]\d\d)\s*(?:هـ|ه(?![\p{{L}}]))?")
 _WEEKDAY_ALT = "|".join(sorted((regex.escape(name) for name in _WEEKDAYS), key=len, reverse=True))
-_WEEKDAY = regex.compile(rf"(?<![\p{{L}}])(?:[وبف]|يوم\s+|ويوم\s+)?({_WEEKDAY_ALT})(?![\p{{L}}])(?:\s+(المقبل|المقبله|القادم|الماضي|الماضيه))?")
-_RELATIVE_RE = regex.compile(
+_WEEKDAY = regex_cache.compile(rf"(?<![\p{{L}}])(?:[وبف]|يوم\s+|ويوم\s+)?({_WEEKDAY_ALT})(?![\p{{L}}])(?:\s+(المقبل|المقبله|القادم|الماضي|الماضيه))?")
+_RELATIVE_RE = regex_cache.compile(
     r"(?<![\p{L}])(?:[وبف]|منذ\s+)?(" + "|".join(sorted((regex.escape(k) for k in _RELATIVE), key=len, reverse=True)) + r")(?![\p{L}])"
 )
 _RUSSIAN_ALT = "|".join(_RUSSIAN_LOCATIVE)
-_WORD = regex.compile(r"[\p{L}']+")
+_WORD = regex_cache.compile(r"[\p{L}']+")
 _MONTH_WORDS = {word for name in list(MONTHS) + list(_RUSSIAN_LOCATIVE) for word in name.split()}
 _HIJRI_WORDS = {word for name in _HIJRI_MONTHS for word in name.split()}
 _WEEKDAY_WORDS = set(_WEEKDAYS)
 _RELATIVE_WORDS = {word for name in _RELATIVE for word in name.split()}
-_MONTH_ALONE = regex.compile(
+_MONTH_ALONE = regex_cache.compile(
     rf"(?<![\p{{L}}])(?:(?:{_MONTH_CUES})\s+(?:(?:the\s+)?(?:month\s+of\s+))?)([وبل]?(?:{_MONTH_ALT}|{_RUSSIAN_ALT}))(?![\p{{L}}])(?:\s*/\s*(?:{_MONTH_ALT}))?(?:\s+(الماضي|المقبل|الجاري|القادم))?"
     rf"|(?<![\p{{L}}])([وبل]?(?:{_MONTH_ALT}))(?:\s*/\s*(?:{_MONTH_ALT}))?\s+(الماضي|المقبل|الجاري|القادم)(?![\p{{L}}])"
 )
-_YEAR = regex.compile(r"(?<![\d\p{L}])(?:عام\s+|سنه\s+|in\s+|year\s+)?((?:19|20)\d{2})(?![\d\p{L}])")
+_YEAR = regex_cache.compile(r"(?<![\d\p{L}])(?:عام\s+|سنه\s+|in\s+|year\s+)?((?:19|20)\d{2})(?![\d\p{L}])")
 
 
 def _value(year: str | None, month: int | None, day: str | None) -> str | None:

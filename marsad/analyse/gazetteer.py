@@ -28,6 +28,7 @@ from pathlib import Path
 
 import regex
 
+from marsad.analyse.frequencies import FrequencyTable, frequency_table
 from marsad.analyse.normalise import normalise
 from marsad.models import EntityKind
 
@@ -115,12 +116,9 @@ _HAMZA_ALEFS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
 
 
 @cache
-def _frequencies(language: str) -> dict[str, float]:
-    # Imported here: a cached gazetteer needs no word list.
-    from wordfreq import get_frequency_dict
-
+def _frequencies(language: str) -> FrequencyTable | dict[str, float]:
     try:
-        return get_frequency_dict(language, "best")  # the call wordfreq makes itself: one cached table
+        return frequency_table(language)  # wordfreq's own table, mapped from the user cache (no wordfreq import)
     except LookupError:  # a language wordfreq has no list for ("und", Swahili): every word is rare
         return {}
 
@@ -141,16 +139,27 @@ def word_zipf(word: str, language: str) -> float:
         # read the table only.
         frequency = _frequencies(language).get(word)
         return math.log10(frequency) + 9 if frequency else 0.0
-    from wordfreq import zipf_frequency
-
-    if not _frequencies(language):
+    table = _frequencies(language)
+    if not table:
         return 0.0
     if " " in word or "-" in word:
-        return zipf_frequency(word, language)
-    frequency = _frequencies(language).get(word.lower())
+        return _zipf_frequency(word, language)
+    frequency = table.get(word.lower())
     if frequency is None:
-        return zipf_frequency(word, language) if any(ch.isdigit() for ch in word) else 0.0
+        if not any(ch.isdigit() for ch in word):
+            return 0.0
+        # Numbers up to four digits are kept in the table; others are asked of wordfreq.
+        kept = table.digit_zipf(word) if isinstance(table, FrequencyTable) else None
+        return kept if kept is not None else _zipf_frequency(word, language)
     return math.log10(frequency) + 9
+
+
+def _zipf_frequency(word: str, language: str) -> float:
+    # Imported here: wordfreq (with ftfy and langcodes) costs a start 0.1-0.3 s, and only phrases,
+    # hyphenated words and long numbers need it.
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language)
 
 
 def arabic_skeleton(word: str) -> str:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import regex
 
+from marsad import regex_cache
 from marsad.analyse.normalise import normalise
 
 
 def _compile(phrases: list[str]) -> regex.Pattern:
-    alternation = "|".join(sorted({regex.escape(normalise(p)) for p in phrases}, key=len, reverse=True))
-    return regex.compile(rf"(?<![\p{{L}}])(?:{alternation})(?![\p{{L}}])")
+    # Longest first; phrases of one length (which cannot both match at one place) in a fixed order,
+    # so that the pattern's text is the same in every process (and is found in regex_cache).
+    alternation = "|".join(sorted({regex.escape(normalise(p)) for p in phrases}, key=lambda p: (-len(p), p)))
+    return regex_cache.compile(rf"(?<![\p{{L}}])(?:{alternation})(?![\p{{L}}])")
 
 
 # Site chrome: navigation and widget labels. A short line made of these is never text.
@@ -114,7 +117,7 @@ NOTICE_VOICE = _compile([
 ])
 
 # "Source: Reuters" lines: the label, then the credited agency.
-SOURCE_LINE = regex.compile(
+SOURCE_LINE = regex_cache.compile(
     r"^\s*(?:المصدر|المصادر|مصدر|source|sources|quelle|fuente|fonte|źródło|источник|kaynak|来源)\s*[:：]\s*(?P<agency>[^\n]{2,60}?)\s*$",
     regex.IGNORECASE,
 )

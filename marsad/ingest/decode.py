@@ -10,8 +10,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from marsad.errors import BinaryInput, EmptyInput, UndecodableInput
 from marsad.models import Article, RawPage
 
@@ -77,6 +75,9 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
             continue
         if _mostly_arabic(text):
             return _checked(text, source), encoding
+    # Imported here: UTF-8 pages, the most, never need it.
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise UndecodableInput(source, "unknown text encoding", "convert it to UTF-8")

@@ -17,11 +17,6 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import ChunkedDataException
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.statusandheaders import StatusAndHeadersParserException
-
 from marsad.errors import InputError, MalformedInput, TooLarge
 from marsad.ingest.sniff import decode_html
 from marsad.models import RawPage
@@ -31,10 +26,18 @@ logger = logging.getLogger(__name__)
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _PAGE_RECORDS = ("response", "resource")
-# What warcio lets through for a broken archive (headers, gzip members) and a broken body
-# (chunked transfer coding, content encodings).
-_ARCHIVE_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError, EOFError, OSError, zlib.error)
-_BODY_ERRORS = (ChunkedDataException, ValueError, EOFError, OSError, zlib.error)
+
+
+def _errors() -> tuple[tuple, tuple]:
+    """What warcio lets through for a broken archive (headers, gzip members) and a broken body
+    (chunked transfer coding, content encodings). warcio is imported here: reading a WARC is the
+    only use of it, and importing it (with fsspec) cost every start 0.05 s."""
+    from warcio.bufferedreaders import ChunkedDataException
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
+
+    return ((ArchiveLoadFailed, StatusAndHeadersParserException, ValueError, EOFError, OSError, zlib.error),
+            (ChunkedDataException, ValueError, EOFError, OSError, zlib.error))
 
 
 def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[RawPage | InputError]:
@@ -49,6 +52,9 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
         An iterator of :class:`RawPage` (format ``html``, with the record's target URL) and
         :class:`InputError`; it never raises InputError.
     """
+    from warcio.archiveiterator import ArchiveIterator
+
+    archive_errors, body_errors = _errors()
     number = 0
     records = ArchiveIterator(stream)
     while True:
@@ -56,13 +62,13 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
             record = next(records)
         except StopIteration:
             return
-        except _ARCHIVE_ERRORS as error:
+        except archive_errors as error:
             yield MalformedInput(f"{source}#record {number + 1}", "broken WARC record", _short(error) + "; rest of archive skipped")
             return
         number += 1
         where = f"{source}#record {number}"
         try:
-            page = _record_page(record, where, settings)
+            page = _record_page(record, where, settings, body_errors)
         except InputError as error:
             yield error
             continue
@@ -70,7 +76,7 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
             yield page
 
 
-def _record_page(record, where: str, settings: Settings) -> RawPage | None:
+def _record_page(record, where: str, settings: Settings, body_errors: tuple) -> RawPage | None:
     if not record.rec_type:
         # What warcio makes of bytes that are no WARC headers after "WARC/1.0": a record of no type.
         raise MalformedInput(where, "broken WARC record headers (no WARC-Type)", "the file is not a WARC archive past its first line")
@@ -100,7 +106,7 @@ def _record_page(record, where: str, settings: Settings) -> RawPage | None:
         raise TooLarge(where, f"record is {length:,} bytes, over the {settings.max_page_bytes:,}-byte page limit", "raise max_page_bytes to read it")
     try:
         data = record.content_stream().read(settings.max_page_bytes + 1)
-    except _BODY_ERRORS as error:
+    except body_errors as error:
         raise MalformedInput(where, "broken record body", _short(error)) from None
     if len(data) > settings.max_page_bytes:
         raise TooLarge(where, f"record body is over the {settings.max_page_bytes:,}-byte page limit", "raise max_page_bytes to read it")
