@@ -21,6 +21,7 @@ import logging
 import marshal
 import os
 import re
+import sys
 import tempfile
 import zlib
 from array import array
@@ -112,7 +113,8 @@ class E5Tokenizer:
             from marsad.settings import user_cache_dir
 
             cache_dir = user_cache_dir()
-        path = Path(cache_dir) / f"e5-tokenizer-{source.tokenizer_key}-v{_LAYOUT}.marshal"
+        # marshal's format belongs to the Python version: each version keeps its own file.
+        path = Path(cache_dir) / f"e5-tokenizer-{source.tokenizer_key}-py{sys.version_info[0]}{sys.version_info[1]}-v{_LAYOUT}.marshal"
         tokenizer = cls.__new__(cls)
         try:
             tokenizer._setup(_read(path))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import os
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,7 +145,7 @@ def test_another_model_file_gets_its_own_cache_file(cache_dir, reference, tmp_pa
     source = _fresh_source()
     source.tokenizer_key = "0" * 16  # what a changed file (size, modification time) gives
     tokenizer = E5Tokenizer.for_file(source, tmp_path)
-    assert [path.name for path in tmp_path.glob("e5-tokenizer-*")] == [f"e5-tokenizer-{'0' * 16}-v{e5_tokenizer._LAYOUT}.marshal"]
+    assert [path.name for path in tmp_path.glob("e5-tokenizer-*")] == [f"e5-tokenizer-{'0' * 16}-py{sys.version_info[0]}{sys.version_info[1]}-v{e5_tokenizer._LAYOUT}.marshal"]
     assert tokenizer.encode("Helsinki talks", 16) == reference.encode("Helsinki talks", 16)
 
 
