@@ -57,6 +57,9 @@ def main() -> None:
 
     python = sys.executable
     environment = dict(os.environ, PYTHONPATH=str(ROOT))
+    # As installed: Python keeps the compiled modules (.pyc). A sandbox that sets
+    # PYTHONDONTWRITEBYTECODE would have every run compile marsad's source again (about 0.2 s).
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as folder:
         english = Path(folder) / "one-page.txt"
         english.write_text(ENGLISH_PAGE, encoding="utf-8")
