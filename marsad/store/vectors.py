@@ -26,7 +26,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-from usearch.index import Index
+
+try:
+    # onnxruntime (the pair encoder's runtime) crashes the process with a segmentation fault when
+    # it is loaded after usearch's compiled module (onnxruntime 1.31.1, usearch 2.26.6: `import
+    # usearch.compiled; import onnxruntime`), which `marsad ingest --workers 0` and the server did
+    # by opening the store before analysing. Loaded first, both work.
+    import onnxruntime  # noqa: F401
+except ImportError:  # pragma: no cover - the pair encoder is then unavailable anyway
+    pass
+from usearch.index import Index  # noqa: E402 - after onnxruntime, see above
 
 from marsad.errors import StoreError
 
