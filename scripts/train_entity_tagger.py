@@ -2,6 +2,7 @@
 
     python scripts/train_entity_tagger.py [--data ../shared/data/ner] [--out marsad/analyse/data/entity_tagger.npz]
         [--languages ar en] [--corpora ...] [--c1 0.01] [--c2 0.01] [--iterations 150] [--seed 13] [--with-dev]
+        [--clusters K ...] [--groups oc cj] [--set LANGUAGE "OPTIONS"]
 
 Needs the ``train`` extra (python-crfsuite). Reads the train parts that
 ``marsad/analyse/ner_data.py`` fixes (``--with-dev`` adds the dev parts: the shipped model is
@@ -15,7 +16,9 @@ scoring). L-BFGS is deterministic: the same data, settings and seed give the sam
 from __future__ import annotations
 
 import argparse
+import copy
 import random
+import shlex
 import sys
 import tempfile
 import time
@@ -32,9 +35,13 @@ from marsad.analyse.gazetteer import Gazetteer
 from marsad.analyse.linking import rule_tags
 from marsad.analyse.ner_data import CORPORA, GoldSentence, load_part
 from marsad.analyse.sentences import split_sentences
-from marsad.analyse.tagger import FORMAT_VERSION, Features
+from marsad.analyse.tagger import FORMAT_VERSION, GROUPS, Features
 
 VERSION = "entity-tagger-1"
+# One language's own options over the command line's (``--set``). None by default: the candidate
+# "en": "--groups oc cj --clusters 256 --c1 0.03" scored higher on the English dev parts but not on
+# test, and lost a unit-tested name (bench/ENTITIES.md, "Word clusters, organisation cues, neighbour rarity").
+DEFAULT_SETTINGS: dict[str, str] = {}
 _CLITICS = {"و", "ف", "ب", "ل", "ك"}
 _SUFFIXES = {"ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي"}
 
@@ -72,7 +79,25 @@ def examples(sentences: list[GoldSentence], language: str, rules: EntityFinder, 
         yield features.sequence(list(sentence.tokens), tags), labels
 
 
-def train_language(language: str, parts: list[str], args, gazetteer: Gazetteer, rules: EntityFinder) -> dict:
+def fit_clusters(args, parts: list[str]) -> list[np.ndarray]:
+    """Centroid tables (one per ``--clusters`` size) over the words of wordfreq's lists and the training text."""
+    from wordfreq import top_n_list
+
+    from marsad.analyse.word_clusters import kmeans, word_vectors
+
+    start = time.time()
+    words = {word for language in args.languages for word in top_n_list(language, args.cluster_vocabulary)}
+    words.update([word.title() for word in words if word.islower()])  # wordfreq's lists are lowercased; names are not
+    words.update(token for name, corpus in CORPORA.items() if corpus.language in args.languages for part in parts for s in load_part(name, part, args.data) for token in s.tokens)
+    words = sorted(words)
+    vectors = word_vectors(words)
+    vectors = vectors[np.linalg.norm(vectors, axis=1) > 0]
+    tables = [kmeans(vectors, k, args.seed).astype(np.float16) for k in args.clusters]
+    print(f"  clusters {args.clusters} over {len(vectors):,} words ({time.time() - start:.0f} s)", flush=True)
+    return tables
+
+
+def train_language(language: str, parts: list[str], args, gazetteer: Gazetteer, rules: EntityFinder, clusters=None) -> dict:
     import pycrfsuite
 
     names = [name for name, corpus in CORPORA.items() if corpus.language == language and (not args.corpora or name in args.corpora)]
@@ -80,7 +105,7 @@ def train_language(language: str, parts: list[str], args, gazetteer: Gazetteer, 
     if language == "ar":
         rng = random.Random(args.seed)
         sentences += [joined_clitics(s) for s in sentences if rng.random() < args.joined_share]
-    features = Features(gazetteer, language)
+    features = Features(gazetteer, language, clusters, tuple(args.groups))
     trainer = pycrfsuite.Trainer(verbose=False)
     start = time.time()
     for count, (xseq, yseq) in enumerate(examples(sentences, language, rules, features), 1):
@@ -127,6 +152,10 @@ def main() -> None:
     parser.add_argument("--joined-share", type=float, default=1.0, help="share of Arabic sentences added again with clitics joined")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--corpora", nargs="+", choices=list(CORPORA), help="train on these sets only (default: all of each language)")
+    parser.add_argument("--clusters", type=int, nargs="*", default=[], help="word-cluster features: k-means of e5 word vectors, one table per size (e.g. 64 512)")
+    parser.add_argument("--cluster-vocabulary", type=int, default=50_000, help="wordfreq words per language the clusters are fitted on")
+    parser.add_argument("--groups", nargs="*", default=[], choices=GROUPS, help="extra feature groups (tagger.GROUPS)")
+    parser.add_argument("--set", nargs=2, action="append", metavar=("LANGUAGE", "OPTIONS"), help=f"one language's own options over the others (default {DEFAULT_SETTINGS}; --set en '' trains English as the rest)")
     parser.add_argument("--with-dev", action="store_true", help="train on train + dev (the shipped model)")
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -136,8 +165,23 @@ def main() -> None:
     rules = EntityFinder(gazetteer, tagger=None)
     parts = ["train", "dev"] if args.with_dev else ["train"]
     arrays: dict = {"format_version": np.array(FORMAT_VERSION), "version": np.array(VERSION), "languages": np.array(args.languages)}
+    settings = dict(DEFAULT_SETTINGS)
+    settings.update(dict(args.set or ()))
     for language in args.languages:
-        arrays.update(train_language(language, parts, args, gazetteer, rules))
+        # This language's settings: the command line's, then its own (--set, or DEFAULT_SETTINGS) over them.
+        own = parser.parse_args(shlex.split(settings.get(language, "")), namespace=copy.copy(args))
+        own.languages = [language]
+        print(f"  {language}: c1 {own.c1}, c2 {own.c2}, groups {own.groups or '-'}, clusters {own.clusters or '-'}", flush=True)
+        if own.groups:
+            arrays[f"{language}_groups"] = np.array(own.groups)
+        clusters = None
+        if own.clusters:
+            from marsad.analyse.word_clusters import WordClusters
+
+            tables = fit_clusters(own, parts)
+            arrays.update({f"{language}_clusters_{k}": table for k, table in enumerate(tables)})
+            clusters = WordClusters(tables)
+        arrays.update(train_language(language, parts, own, gazetteer, rules, clusters))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     temporary = args.out.with_suffix(".tmp.npz")
     np.savez_compressed(temporary, **arrays)

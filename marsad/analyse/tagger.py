@@ -15,7 +15,9 @@ Features of a token (the same code builds them for training and tagging):
 * its frequency in running text (wordfreq Zipf, rounded): names are rare words;
 * the same for the two words either side (fewer features), the sentence start;
 * what the rule-based finder (:mod:`marsad.analyse.entities`) says of the token and its
-  neighbours: the rules are features the model learns how far to trust.
+  neighbours: the rules are features the model learns how far to trust;
+* optional, per language, where the model file asks for them (``GROUPS``, word clusters): the
+  packaged model asks for none.
 
 Every feature but the last two depends on one word at one offset, so tagging sums cached
 weight rows per ``(word, offset)``: a word seen once in the article costs a dict lookup later.
@@ -34,16 +36,23 @@ import regex
 
 from marsad.analyse.gazetteer import Gazetteer, fold_hamza, word_zipf
 from marsad.analyse.normalise import normalise
+from marsad.analyse.word_clusters import WordClusters
 
 MODEL_FILE = "entity_tagger.npz"
 FORMAT_VERSION = 1
 # Words either side whose features a token sees, and which of their features.
 CONTEXT = {
-    -2: ("w", "gz", "ti", "cap", "st"),
-    -1: ("w", "sh", "gz", "ti", "gn", "zf", "cap", "s3", "cl", "st"),
-    1: ("w", "sh", "gz", "ti", "gn", "zf", "cap", "s3", "st"),
-    2: ("w", "gz", "ti", "cap", "st"),
+    -2: ("w", "gz", "ti", "cap", "st", "oc"),
+    -1: ("w", "sh", "gz", "ti", "gn", "zf", "cap", "s3", "cl", "st", "wc", "oc"),
+    1: ("w", "sh", "gz", "ti", "gn", "zf", "cap", "s3", "st", "wc", "oc"),
+    2: ("w", "gz", "ti", "cap", "st", "oc"),
 }
+# Feature groups a language's model may switch on (the file's ``<language>_groups``): "oc", the rules' organisation
+# head words and cues ("وزارة", "حزب", "Bank", "Inc", "newspaper") as a feature of the word and its
+# neighbours; "cj", a word joined with how rare its neighbour is (``Features.pair``). Clusters
+# ("wc", :mod:`marsad.analyse.word_clusters`) are on where the file holds ``<language>_clusters_<k>``
+# centroid tables. The packaged model uses none of them (bench/ENTITIES.md: they did not help).
+GROUPS = ("oc", "cj")
 _CLITIC_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 # An abbreviation ("U.S.", "Dr."), a word, a possessive "'s", or one other character; "Biden's"
 # is split before "'s" (as the gold sets write it).
@@ -82,15 +91,21 @@ def _shape(word: str) -> str:
 class Features:
     """Feature strings of words, for one language, read from one gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, language: str):
+    def __init__(self, gazetteer: Gazetteer, language: str, clusters: WordClusters | None = None, groups: tuple[str, ...] = ()):
         self.gazetteer = gazetteer
         self.language = language
+        self.clusters = clusters
+        self.groups = frozenset(groups)
         self._word = lru_cache(maxsize=_CACHE_LIMIT)(self._word_features)
         self._at = lru_cache(maxsize=_CACHE_LIMIT)(self._features_at)
+        self._pair = lru_cache(maxsize=_CACHE_LIMIT)(self._pair_features)
 
     def _word_features(self, word: str) -> dict[str, tuple[str, ...]]:
-        from marsad.analyse.entities import (
-            _variants,  # the rules' clitic and ending stripping
+        from marsad.analyse.entities import (  # the rules' clitic and ending stripping, organisation words
+            _ORG_CUES,
+            _ORG_HEADS_AR,
+            _ORG_WORDS,
+            _variants,
         )
 
         if word in ("<s>", "</s>"):
@@ -121,6 +136,9 @@ class Features:
             zipf = word_zipf(word, self.language)
             features["zl"] = (str(round(word_zipf(word.lower(), self.language))),) if word[:1].isupper() else ()
         features["zf"] = (str(round(zipf)) if zipf else "0",)
+        if self.clusters is not None:
+            # The word's cluster (Arabic: of its clitic-free stem): words seen once share weights with their cluster.
+            features["wc"] = self.clusters.clusters(stem if arabic else word)
         gazetteer = self.gazetteer
         forms = _variants(norm)[:4]
         hits = []
@@ -133,6 +151,9 @@ class Features:
             hits.append("first")
         features["gz"] = tuple(hits)
         features["ti"] = ("t",) if any(form.rstrip(".") in gazetteer.titles for form in forms) else ()
+        if "oc" in self.groups:
+            lowered = [form.lower().rstrip(".") for form in forms]
+            features["oc"] = ("h",) if any(form in _ORG_HEADS_AR or form in _ORG_WORDS for form in lowered) else ("c",) if any(form in _ORG_CUES for form in lowered) else ()
         folded = fold_hamza(word)
         features["gn"] = ("g",) if folded in gazetteer.given_names or (arabic and folded[:1] in "وفبل" and folded[1:] in gazetteer.given_names) else ()
         return features
@@ -155,17 +176,33 @@ class Features:
             features = ["bias"]
             for offset in (-2, -1, 0, 1, 2):
                 features.extend(self.at(padded[i + 2 + offset], offset))
+            features.extend(self.pair(padded[i + 1], padded[i + 2])[0])
+            features.extend(self.pair(padded[i + 2], padded[i + 3])[1])
             features.extend(extra_features(words, rule_tags, i))
             out.append(features)
         return out
 
+    def pair(self, left: str, right: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Features of two adjacent words: what they add to the right word, and to the left word."""
+        return self._pair(left, right)
+
+    def _pair_features(self, left: str, right: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        joined = f"{left.lower()}|{right.lower()}"
+        to_right, to_left = [f"b-1={joined}"], [f"b1={joined}"]
+        if "cj" in self.groups:
+            # A word with how rare (and, in Latin script, how capitalised) its neighbour is: "قال" + a rare word, "Mr" + "Xx".
+            def rarity(word: str) -> str:
+                features = self._word(word)
+                return features.get("zf", ("-",))[0] + (features.get("cap") or ("",))[0]
+
+            to_right.append(f"j-1={left.lower()}|{rarity(right)}")
+            to_left.append(f"j1={rarity(left)}|{right.lower()}")
+        return tuple(to_right), tuple(to_left)
+
 
 def extra_features(words: list[str], rule_tags: list[str], i: int) -> list[str]:
-    """Features of a token that depend on more than one word: word pairs, the rules' tags near it."""
-    before = words[i - 1].lower() if i > 0 else "<s>"
-    after = words[i + 1].lower() if i + 1 < len(words) else "</s>"
-    current = words[i].lower()
-    out = [f"b-1={before}|{current}", f"b1={current}|{after}", f"r0={rule_tags[i]}"]
+    """Features of a token that depend on the rules' tags near it (word pairs: :meth:`Features.pair`)."""
+    out = [f"r0={rule_tags[i]}"]
     out.append(f"r-1={rule_tags[i - 1]}" if i > 0 else "r-1=<s>")
     out.append(f"r1={rule_tags[i + 1]}" if i + 1 < len(rule_tags) else "r1=</s>")
     out.append(f"r0|r-1={rule_tags[i]}|{rule_tags[i - 1] if i > 0 else '<s>'}")
@@ -207,7 +244,12 @@ class EntityTagger:
                 weights=np.vstack([archive[f"{language}_weights"].astype(np.float32), np.zeros((1, len(archive[f"{language}_labels"])), np.float32)]),
                 transitions=archive[f"{language}_transitions"].astype(np.float32),
             )
-        self.features = {language: Features(gazetteer, language) for language in self.models}
+        self.features = {}
+        for language in self.models:
+            # A language's own feature groups and word-cluster tables, where its model was trained with them.
+            tables = [archive[name] for name in sorted(archive.files, key=_table_order) if name.startswith(f"{language}_clusters_")]
+            groups = tuple(str(x) for x in archive[f"{language}_groups"]) if f"{language}_groups" in archive.files else ()
+            self.features[language] = Features(gazetteer, language, WordClusters(tables) if tables else None, groups)
         # Weight sums, per language, in growing tables indexed by id: a word's rows at offsets
         # -2..2, a lowercased word pair's, the rules' tags around a token. Tagging gathers rows by id.
         self._tables = {language: {kind: _Table(shape, len(self.models[language].labels)) for kind, shape in (("word", 5), ("pair", 2), ("rule", 1))} for language in self.models}
@@ -230,10 +272,10 @@ class EntityTagger:
             ids.append(zero)
         return np.add.reduceat(model.weights[ids], starts, axis=0)
 
-    def _pair_rows(self, model: _LanguageModel, pair: tuple[str, str]) -> np.ndarray:
-        """(2, labels): what a pair of lowercased words adds to its right word (row 0) and its left word (row 1)."""
-        left, right = pair
-        return np.stack([self._sum(model, (f"b-1={left}|{right}",)), self._sum(model, (f"b1={left}|{right}",))])
+    def _pair_rows(self, model: _LanguageModel, features: Features, pair: tuple[str, str]) -> np.ndarray:
+        """(2, labels): what a pair of adjacent words adds to its right word (row 0) and its left word (row 1)."""
+        to_right, to_left = features.pair(*pair)
+        return np.stack([self._sum(model, to_right), self._sum(model, to_left)])
 
     def _rule_rows(self, model: _LanguageModel, key: tuple[str, str, str]) -> np.ndarray:
         before, tag, after = key
@@ -258,14 +300,21 @@ class EntityTagger:
         emissions = stack[0:n, 0] + stack[1 : n + 1, 1] + stack[2 : n + 2, 2] + stack[3 : n + 3, 3] + stack[4 : n + 4, 4]
         if "bias" in model.index:
             emissions += model.weights[model.index["bias"]]
-        lowered = ["<s>", *(word.lower() for word in words), "</s>"]
-        pairs = tables["pair"].rows(list(pairwise(lowered)), lambda pair: self._pair_rows(model, pair))
+        # Plain pair features see lowercased words only: one cached row for "The Hague" and "the hague".
+        padded = ["<s>", *(words if "cj" in features.groups else (word.lower() for word in words)), "</s>"]
+        pairs = tables["pair"].rows(list(pairwise(padded)), lambda pair: self._pair_rows(model, features, pair))
         emissions += pairs[0:n, 0] + pairs[1 : n + 1, 1]
         padded_tags = ["<s>", *rule_tags, "</s>"]
         emissions += tables["rule"].rows(list(zip(padded_tags, padded_tags[1:], padded_tags[2:])), lambda key: self._rule_rows(model, key))[:, 0]
         if "first" in model.index:
             emissions[0] += model.weights[model.index["first"]]
         return emissions
+
+
+def _table_order(name: str) -> tuple[int, str]:
+    """``ar_clusters_10`` after ``ar_clusters_9``."""
+    head, _, number = name.rpartition("_")
+    return (int(number), head) if number.isdigit() else (-1, name)
 
 
 class _Table:
