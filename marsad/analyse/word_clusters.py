@@ -44,7 +44,7 @@ def word_vectors(words: list[str]) -> np.ndarray:
     if loaded is None:
         return out
     tokenizer, source = loaded
-    meta = tokenizer._ids.get("\u2581")
+    meta = tokenizer.piece_id("\u2581")
     all_ids, owners = [], []
     for k, word in enumerate(words):
         ids = [i for i in tokenizer.content_ids(word) if i != meta] or tokenizer.content_ids(word)
@@ -90,7 +90,7 @@ class WordClusters:
             return ()
         tokenizer, source = loaded
         ids = tokenizer.content_ids(word)
-        meta = tokenizer._ids.get("\u2581")
+        meta = tokenizer.piece_id("\u2581")
         ids = [i for i in ids if i != meta] or ids
         if not ids:
             return ()

@@ -129,6 +129,12 @@ class E5Tokenizer:
         _write_atomically(path, zlib.crc32(data).to_bytes(4, "little") + data)
         return tokenizer
 
+    def piece_id(self, piece: str) -> int | None:
+        """The id of one piece of the vocabulary (``"▁"`` included), None when it is not one."""
+        if len(piece) == 1:
+            return self._singles.get(piece)
+        return self._groups[piece[:2]].get(piece) if piece else None
+
     def normalise(self, text: str) -> str:
         text = _SPACES.sub(" ", text.translate(self._translation))
         if not text.startswith(" "):
