@@ -89,9 +89,10 @@ class _FoldTable(dict):
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        folded = self[code] = _fold(char)
+        folded = _fold(char)
         if len(folded) != 1:
-            _RESIZING.add(char)
+            _RESIZING.add(char)  # before the table has it: another thread's text must not see one without the other
+        self[code] = folded
         return folded
 
 
