@@ -12,7 +12,8 @@ What it does, exactly:
    processes clean and analyse, the main process clusters and stores).
 3. **Samples.** Every ``--interval`` seconds the resident memory (VmRSS) of the ingest and of each
    of its worker processes is read from ``/proc``, with the number of articles the report says
-   are stored. The curve is printed as it goes (a table row per sample), then as JSON.
+   are stored. The curve is printed as it goes (a table row per sample), then as JSON, and
+   drawn as an SVG chart (``--svg``; ``--plot RUN.log`` draws an earlier run's).
 
 Memory should flatten once the caches are full (SQLite's page cache, the clusterer's kept
 members, the band runs): the JSON says the peak of each third of the run.
@@ -98,6 +99,42 @@ def children(pid: int) -> list[int]:
     return found + [grandchild for child in found for grandchild in children(child)]
 
 
+def curve_svg(curve: list[dict], title: str) -> str:
+    """The memory curve as a small SVG line chart: MiB of the main process, the workers and both, by articles stored."""
+    width, height, left, bottom, top, right = 720, 360, 64, 40, 30, 150
+    points = [sample for sample in curve if sample["articles"] > 0]
+    if not points:
+        return ""
+    most_articles = max(sample["articles"] for sample in points)
+    most_mib = max(sample["total_mib"] for sample in points) * 1.05
+    def x(articles: float) -> float:
+        return left + (width - left - right) * articles / most_articles
+    def y(mib: float) -> float:
+        return height - bottom - (height - bottom - top) * mib / most_mib
+    series = [("total", "#222", lambda s: s["total_mib"]), ("workers", "#1f77b4", lambda s: sum(s["workers_mib"])), ("main", "#d62728", lambda s: s["main_mib"])]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+             f'<text x="{left}" y="18" font-size="14">{title}</text>',
+             f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#888"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#888"/>']
+    for step in range(0, 6):
+        mib, articles = most_mib * step / 5, most_articles * step / 5
+        parts.append(f'<text x="{left - 6}" y="{y(mib) + 4:.0f}" text-anchor="end">{mib:,.0f}</text>')
+        parts.append(f'<text x="{x(articles):.0f}" y="{height - bottom + 16}" text-anchor="middle">{articles:,.0f}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 6}" text-anchor="middle">articles stored</text>')
+    parts.append(f'<text x="14" y="{(top + height - bottom) / 2:.0f}" transform="rotate(-90 14 {(top + height - bottom) / 2:.0f})" text-anchor="middle">resident memory, MiB</text>')
+    labels = []
+    for name, colour, value in series:
+        line = " ".join(f"{x(s['articles']):.1f},{y(value(s)):.1f}" for s in points)
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{line}"/>')
+        labels.append([y(value(points[-1])) + 4, name, colour])
+    labels.sort()
+    for above, below in zip(labels, labels[1:]):  # lines ending close together: labels kept apart
+        below[0] = max(below[0], above[0] + 14)
+    parts.extend(f'<text x="{width - right + 10}" y="{at:.0f}" fill="{colour}">{name}</text>' for at, name, colour in labels)
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -107,7 +144,15 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=10.0, help="seconds between memory samples")
     parser.add_argument("--db-dir", type=Path, default=Path("/tmp/marsad-soak"))
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--svg", type=Path, help="where to draw the curve (default: soak.svg in --db-dir)")
+    parser.add_argument("--plot", type=Path, help="only draw the curve of an earlier run's printed JSON (its last line) and stop")
     args = parser.parse_args()
+    if args.plot:
+        summary = json.loads(args.plot.read_text(encoding="utf-8").strip().splitlines()[-1])
+        svg = args.svg or args.plot.with_suffix(".svg")
+        svg.write_text(curve_svg(summary["curve"], f"marsad ingest, {summary['stored']:,} articles: memory every 10 s"), encoding="utf-8")
+        print(f"drew {svg}")
+        return
 
     args.db_dir.mkdir(parents=True, exist_ok=True)
     feed, db, report = args.db_dir / "feed.jsonl", args.db_dir / "soak.db", args.db_dir / "report.jsonl"
@@ -164,6 +209,9 @@ def main() -> None:
         "peak_main_mib_by_third": [max((s["main_mib"] for s in third), default=None) for third in thirds],
         "last_line": stderr.strip().splitlines()[-1] if stderr.strip() else "", "curve": curve,
     }
+    svg = args.svg or args.db_dir / "soak.svg"
+    svg.write_text(curve_svg(curve, f"marsad ingest, {stored:,} articles: memory every {args.interval:g} s"), encoding="utf-8")
+    print(f"curve drawn in {svg}", file=sys.stderr)
     print(json.dumps(summary, ensure_ascii=False))
 
 
