@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -311,30 +309,6 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
 
 
 # -- worker processes: each holds one Engine, built once -------------------------------------
-_BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-@contextmanager
-def _one_blas_thread_in_children():
-    """Start worker processes with one BLAS thread each (unless the user set a number).
-
-    Workers are the parallelism; each one's BLAS also starting a thread per core made them
-    spin against each other: 117 ms of CPU an article instead of 42 (bench/ingest_speed.py).
-    BLAS reads these variables when it loads, so they are set for the children's start only.
-    """
-    saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
-    for name in _BLAS_THREADS:
-        os.environ.setdefault(name, "1")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 class _Workers:
     """The worker processes, surviving the death of one (the OOM killer, a crash in a model).
 
@@ -366,11 +340,13 @@ class _Workers:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
         self._generation += 1
-        with _one_blas_thread_in_children():
-            self._executor = ProcessPoolExecutor(
-                self.count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(self.settings,))
-            # Start every worker now, while the variables are set: the executor starts them lazily.
-            started = [self._executor.submit(_ready) for _ in range(self.count)]
+        # The workers inherit one BLAS thread each from the variables marsad sets on import
+        # (marsad/__init__.py): each one's BLAS starting a thread per core made them spin against
+        # each other, 117 ms of CPU an article instead of 42 (bench/ingest_speed.py).
+        self._executor = ProcessPoolExecutor(
+            self.count, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(self.settings,))
+        # Start every worker now: the executor starts them lazily.
+        started = [self._executor.submit(_ready) for _ in range(self.count)]
         try:
             for future in as_completed(started):
                 future.result()
