@@ -1,10 +1,14 @@
 """Entity F1 on the gold sets' test parts: the learned tagger beside the rules, in the same run.
 
-    python bench/entities.py [--data ../shared/data/ner] [--part test] [--systems rules tagger] [--errors 20] [--json]
+    python bench/entities.py [--data ../shared/data/ner] [--part test] [--systems rules crf tagger encoder]
+        [--articles] [--entity-pieces N] [--model CRF.npz] [--encoder-model E.onnx] [--errors 20] [--json]
 
 Data: ``../shared/data/ner/`` (see its README.md), split as ``marsad/analyse/ner_data.py`` fixes
 it (by document, frozen before any tuning). Each gold sentence is given to marsad as one
-paragraph, its tokens joined by spaces; gold spans are character offsets into that text.
+paragraph, its tokens joined by spaces; gold spans are character offsets into that text. With
+``--articles`` consecutive sentences are given as one article of about 400 words (paragraphs of
+5 sentences), as news reaches the tagger: that is where the encoder's per-article budget
+(``--entity-pieces``) shows.
 
 Scoring, as marsad is judged from outside: entity-level precision, recall and F1 over PER, LOC and
 ORG with exact boundaries and types; an Arabic clitic prefix of up to two letters at the start
@@ -17,9 +21,10 @@ words made of consecutive test sentences (5 to a paragraph), for each system: tw
 follow the scoring of the same sentences, so the per-word caches are warm: a process pays about
 50 µs more for each word it has not seen before (its features and weight rows).
 
-``rules`` is the rule-based finder (gazetteers, title cues, rarity), ``tagger`` the learned
-tagger with the rules as features and for linking: ``EntityFinder(gazetteer, tagger=None)`` and
-``EntityFinder(gazetteer)``.
+``rules`` is the rule-based finder (gazetteers, title cues, rarity); ``crf`` the learned CRF with
+the rules as features and for linking; ``tagger`` marsad's pipeline, the CRF and the entity
+encoder together (:class:`marsad.analyse.entity_encoder.CombinedTagger`, over the first
+``--entity-pieces`` word pieces of each article); ``encoder`` the entity encoder alone.
 """
 
 from __future__ import annotations
@@ -47,6 +52,40 @@ ARTICLE_WORDS = 400
 def predicted_spans(finder, text: str, language: str) -> list[tuple[int, int, str]]:
     mentions = finder.find([("p0", text)], tuple(split_sentences("p0", text)), language)
     return sorted({(m.span.start, m.span.end, _KIND_TYPE[m.kind.value]) for m in mentions if getattr(m, "form", "name") != "demonym"})
+
+
+def article_spans(finder, sentences, language: str) -> list[tuple[object, list]]:
+    """Consecutive gold sentences read as one article (paragraphs of 5 sentences, about
+    ARTICLE_WORDS words, as :func:`articles_of` groups them), the finder's spans handed back
+    to each sentence in its own offsets: ``[(sentence, predicted spans)]``."""
+    out = []
+    for group in _article_groups(sentences):
+        units, where = [], []  # where: (unit, offset of the sentence in the unit, sentence)
+        for p in range(0, len(group), 5):
+            paragraph, offset = [], 0
+            for sentence in group[p : p + 5]:
+                where.append((f"p{p // 5}", offset, sentence))
+                paragraph.append(sentence.text)
+                offset += len(sentence.text) + 1
+            units.append((f"p{p // 5}", " ".join(paragraph)))
+        mentions = finder.find(units, tuple(x for unit, text in units for x in split_sentences(unit, text)), language)
+        found = {(m.span.unit, m.span.start, m.span.end, _KIND_TYPE[m.kind.value]) for m in mentions if getattr(m, "form", "name") != "demonym"}
+        for unit, offset, sentence in where:
+            end = offset + len(sentence.text)
+            out.append((sentence, sorted((a - offset, b - offset, kind) for u, a, b, kind in found if u == unit and offset <= a and b <= end)))
+    return out
+
+
+def _article_groups(sentences, words: int = ARTICLE_WORDS):
+    group, count = [], 0
+    for sentence in sentences:
+        group.append(sentence)
+        count += len(sentence.tokens)
+        if count >= words:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
 
 
 def _same(text: str, gold: tuple[int, int, str], predicted: tuple[int, int, str]) -> bool:
@@ -135,8 +174,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ner")
     parser.add_argument("--part", default="test", choices=("train", "dev", "test"))
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
-    parser.add_argument("--systems", nargs="+", default=["rules", "tagger"], choices=("rules", "tagger"))
-    parser.add_argument("--model", type=Path, help="a tagger model file other than the packaged one")
+    parser.add_argument("--systems", nargs="+", default=["rules", "crf", "tagger"], choices=("rules", "crf", "tagger", "encoder"))
+    parser.add_argument("--model", type=Path, help="a CRF model file other than the packaged one (for crf and tagger)")
+    parser.add_argument("--encoder-model", type=Path, help="an entity encoder (.onnx) other than the packaged one (for tagger and encoder)")
+    parser.add_argument("--articles", action="store_true", help="read the sentences as articles of about 400 words (the tagger sees them as it sees news), not one by one")
+    parser.add_argument("--entity-pieces", type=int, default=None, help="word pieces of each article the entity encoder reads, for the tagger system (default: marsad's; 0: the CRF alone; -1: all)")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors per corpus and system")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
     args = parser.parse_args()
@@ -148,15 +190,22 @@ def main() -> None:
 
     gazetteer = Gazetteer()
     finders = {}
+    from marsad.analyse.entity_encoder import DEFAULT_FILE, CombinedTagger, EncoderTagger
+    from marsad.analyse.tagger import EntityTagger
+    from marsad.settings import DEFAULT_ENTITY_PIECES
+
+    pieces = DEFAULT_ENTITY_PIECES if args.entity_pieces is None else args.entity_pieces
+    crf = EntityTagger(gazetteer, args.model.read_bytes() if args.model else None)
     for system in args.systems:
         if system == "rules":
             finders[system] = EntityFinder(gazetteer, tagger=None)
-        elif args.model:
-            from marsad.analyse.tagger import EntityTagger
-
-            finders[system] = EntityFinder(gazetteer, EntityTagger(gazetteer, args.model.read_bytes()))
-        else:
-            finders[system] = EntityFinder(gazetteer)
+        elif system == "crf":
+            finders[system] = EntityFinder(gazetteer, crf)
+        elif system == "encoder":
+            finders[system] = EntityFinder(gazetteer, EncoderTagger(args.encoder_model or DEFAULT_FILE))
+        else:  # the shipped pipeline: the CRF, and the encoder over the first pieces of each article
+            encoder = EncoderTagger(args.encoder_model or DEFAULT_FILE)
+            finders[system] = EntityFinder(gazetteer, CombinedTagger(crf, encoder, budget=None if pieces < 0 else pieces) if pieces else crf)
 
     results: dict = {"part": args.part, "corpora": {}, "languages": {}, "speed": {}}
     by_language: dict[tuple[str, str], Tally] = defaultdict(Tally)
@@ -168,9 +217,13 @@ def main() -> None:
         results["corpora"][name] = {"language": corpus.language, "domain": corpus.domain, "sentences": len(sentences)}
         for system, finder in finders.items():
             tally, shown = Tally(), 0
-            for sentence in sentences:
+            if args.articles:
+                predicted = article_spans(finder, sentences, corpus.language)
+            else:
+                predicted = ((sentence, predicted_spans(finder, sentence.text, corpus.language)) for sentence in sentences)
+            for sentence, spans in predicted:
                 text = sentence.text
-                hits, false, misses = match(text, sentence.spans(), predicted_spans(finder, text, corpus.language))
+                hits, false, misses = match(text, sentence.spans(), spans)
                 tally.add(hits, false, misses)
                 if shown < args.errors and (false or misses):
                     shown += 1
@@ -184,7 +237,8 @@ def main() -> None:
         results["languages"].setdefault(language, {})[system] = tally.scores()
 
     systems = list(finders)
-    print(f"Entity F1 (PER/LOC/ORG, exact boundaries, Arabic clitic prefix ≤2 tolerated) on the {args.part} parts")
+    print(f"Entity F1 (PER/LOC/ORG, exact boundaries, Arabic clitic prefix ≤2 tolerated) on the {args.part} parts, "
+          + (f"read as articles of about {ARTICLE_WORDS} words" if args.articles else "one sentence at a time"))
     header = f"{'set':<30}" + "".join(f"{s + ' ' + k:>14}" for s in systems for k in ("micro", "PER", "LOC", "ORG"))
     print(header)
     rows = [(f"{n} ({c['language']}, {c['domain']})", c) for n, c in results["corpora"].items()]

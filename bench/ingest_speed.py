@@ -29,7 +29,7 @@ from scale import Generator, real_articles  # noqa: E402
 
 from marsad.engine import Engine  # noqa: E402
 from marsad.models import RawPage  # noqa: E402
-from marsad.settings import PAIR_ENCODERS, Settings  # noqa: E402
+from marsad.settings import DEFAULT_ENTITY_PIECES, PAIR_ENCODERS, Settings  # noqa: E402
 from marsad.store import open_store  # noqa: E402
 
 
@@ -46,9 +46,10 @@ def main() -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--pair-encoder", default="auto", choices=PAIR_ENCODERS)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--entity-pieces", type=int, default=DEFAULT_ENTITY_PIECES, help="word pieces of each article the entity encoder reads (0: the CRF alone, -1: all)")
     args = parser.parse_args()
 
-    engine = Engine(Settings(encoder=args.encoder, pair_encoder=args.pair_encoder))
+    engine = Engine(Settings(encoder=args.encoder, pair_encoder=args.pair_encoder, entity_pieces=args.entity_pieces))
     generator = Generator(real_articles(engine, args.data), seed=1)
     pages = []
     for number in range(args.pages):

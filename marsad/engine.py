@@ -81,7 +81,7 @@ class Engine:
             from marsad.encoders import load_encoder, load_pair_encoder
 
             pair_encoder = load_pair_encoder(self.settings.pair_encoder_name)
-            self._analyser = Analyser(load_encoder(self.settings.encoder), self.gazetteer, self.languages, pair_encoder)
+            self._analyser = Analyser(load_encoder(self.settings.encoder), self.gazetteer, self.languages, pair_encoder, self.settings.entity_pieces)
         return self._analyser
 
     # -- clean ------------------------------------------------------------------------------

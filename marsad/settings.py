@@ -30,6 +30,9 @@ ENCODER_LANGUAGES = {
 }
 
 
+# Word pieces of each article the entity encoder reads by default (bench/ENTITIES.md: the cost and the F1 of each).
+DEFAULT_ENTITY_PIECES = 512
+
 # Vector length of each sentence encoder (a test holds them equal to the encoders' own ``dim``): a
 # store holds one encoder's vectors, and ingesting another's is refused before it starts.
 ENCODER_DIMS = {"use": 512, "e5": 384, "hashing": 256}
@@ -61,14 +64,21 @@ class Settings:
         languages: ISO 639-1 codes the language identifier chooses among; None (the default):
             every language lingua knows that ``encoder`` covers
             (:data:`marsad.analyse.language.ENCODER_LANGUAGES`). Text it is unsure of is ``und``.
+        entity_pieces: how much of each Arabic or English article the entity encoder reads
+            (:mod:`marsad.analyse.entity_encoder`, about 0.07 ms a piece on one core), in
+            word pieces from the title on; the rest is tagged by the CRF alone. 0: the CRF alone
+            (faster, entity F1 about 0.04–0.13 lower); -1: the whole article.
     """
 
     encoder: str = "use"
     pair_encoder: str = "auto"
     max_page_bytes: int = 20 * 1024 * 1024
     languages: tuple[str, ...] | None = None
+    entity_pieces: int = DEFAULT_ENTITY_PIECES
 
     def __post_init__(self) -> None:
+        if self.entity_pieces < -1:
+            raise ConfigError("entity_pieces: a number of word pieces, 0 (the CRF alone) or -1 (the whole article)")
         if self.encoder not in ENCODERS:
             raise ConfigError(f"unknown encoder {self.encoder!r} (choose one of: {', '.join(ENCODERS)})")
         if self.pair_encoder not in PAIR_ENCODERS:

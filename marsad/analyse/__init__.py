@@ -31,12 +31,12 @@ def units_of(article: Article) -> list[tuple[str, str]]:
 class Analyser:
     """Runs the analysis steps with the models it is given (built once, reused for every article)."""
 
-    def __init__(self, encoder: Encoder, gazetteer: Gazetteer, languages: LanguageIdentifier, pair_encoder: Encoder | None = None):
+    def __init__(self, encoder: Encoder, gazetteer: Gazetteer, languages: LanguageIdentifier, pair_encoder: Encoder | None = None, entity_pieces: int | None = None):
         self.encoder = encoder
         self.pair_encoder = pair_encoder
         self.gazetteer = gazetteer
         self.languages = languages
-        self.entities = EntityFinder(gazetteer)
+        self.entities = EntityFinder(gazetteer, entity_pieces=entity_pieces)  # None: the default budget
 
     @property
     def models(self) -> str:

@@ -101,7 +101,7 @@ _PLACE_HEADS = set(
 )
 # One-word gazetteer keys that are ordinary nouns in running text.
 _GENERIC_PLACE_WORDS = {"مدينه", "المدينه", "العاصمه", "عاصمه", "القريه", "الدوله", "دوله", "المملكه"}
-_HAMZA_SEATS = set("ءئؤ")  # hamza written mid-word (on a seat) or alone
+_HAMZA_SEATS = set("ءئؤأإ")  # hamza alone or on a seat, alef's included ("الأسودان" is no spelling of السودان)
 # Words for institutions after which a capitalised run is the institution's name, normalised
 # (й is и); Russian forms in any case through _variants.
 _INSTITUTION_CUES = set(
@@ -217,17 +217,31 @@ _CYRILLIC_TO_LATIN.update({"ъ": "", "ь": "", "х": "kh", "ц": "ts", "ч": "ch
 class EntityFinder:
     """Finds :class:`EntityMention` objects in an article's units (title, paragraphs)."""
 
-    def __init__(self, gazetteer: Gazetteer, tagger: EntityTagger | None | str = "packaged"):
+    def __init__(self, gazetteer: Gazetteer, tagger: EntityTagger | None | str = "packaged", entity_pieces: int | None = None):
+        """``tagger``: "packaged" (the shipped CRF, with the shipped entity encoder over the first
+        ``entity_pieces`` word pieces of each article: see :class:`marsad.settings.Settings`),
+        ``None`` (the rules alone) or any object with ``languages`` and ``tag_many``."""
         self.gazetteer = gazetteer
         self._tagger = tagger
+        if entity_pieces is None:
+            from marsad.settings import DEFAULT_ENTITY_PIECES
+
+            entity_pieces = DEFAULT_ENTITY_PIECES
+        self.entity_pieces = entity_pieces
 
     @property
     def tagger(self) -> EntityTagger | None:
-        """The learned tagger (the packaged model unless another or ``None`` was given), loaded on first use."""
+        """The learned tagger (the packaged models unless another or ``None`` was given), loaded on first use."""
         if self._tagger == "packaged":
             from marsad.analyse.tagger import EntityTagger
 
-            self._tagger = EntityTagger(self.gazetteer)
+            crf = EntityTagger(self.gazetteer)
+            if self.entity_pieces == 0:
+                self._tagger = crf
+            else:
+                from marsad.analyse.entity_encoder import CombinedTagger, bundled_entity_encoder
+
+                self._tagger = CombinedTagger(crf, bundled_entity_encoder(), budget=None if self.entity_pieces < 0 else self.entity_pieces)
         return self._tagger
 
     def find(
@@ -410,7 +424,8 @@ class _Scan:
                     continue  # "No" starting a sentence, not a town
                 return entry, i + length - 1
         token = tokens[i]
-        # A hamza is a consonant, not a long vowel: "هيئتي" (the two boards of) is no spelling of Haiti.
+        # A hamza is a consonant, not a long vowel: "هيئتي" (the two boards of) is no spelling of Haiti,
+        # "الأسودان" (dates and water) none of Sudan.
         # A given name is a person's, not a misspelt country ("راندا" is no Rwanda).
         if token.is_arabic and len(token.text) >= 5 and word_zipf(token.original, "ar") < 3 and not _HAMZA_SEATS & set(token.original) and fold_hamza(token.original) not in self.gazetteer.given_names:
             for form in _variants(token.text)[:3]:

@@ -112,7 +112,7 @@ def tagged_mentions(
     for unit, text in units:
         unit_language = (unit_languages or {}).get(unit) or language
         rules = by_unit.get(unit, [])
-        if unit_language not in tagger.models:
+        if unit_language not in tagger.languages:
             mentions.extend(rules)
             continue
         pending[unit_language].append((unit, text, rules, *_chunks(unit, text, sentences, rules)))
@@ -238,7 +238,8 @@ def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMenti
         if rule.form == "name" and rule.span.start <= start and end <= rule.span.end and (rule.span.start, rule.span.end) != (start, end):
             entry = gazetteer.lookup(normalise(rule.text).strip())
             if entry is not None and entry.kind is not EntityKind.PLACE and " " in rule.text.strip():
-                return rule
+                # Under the list's id: the rules' own may be a capitalised run's ("org:joint-chiefs-of-staff").
+                return EntityMention(entry.id, entry.kind, entry.label, rule.text, rule.span, rule.sentence, rule.form)
     name = text[start:end]
     sentence = _sentence_of(sentences, unit, start)
     span = Span(unit, start, end)

@@ -288,11 +288,11 @@ class EntityTagger:
     def tag_many(self, sentences: list[tuple[list[str], list[str]]], language: str) -> list[list[str]]:
         """:meth:`tag` for several sentences (``(words, rule_tags)`` pairs), decoded together."""
         model = self.models[language]
-        emissions = [self._emissions(words, rule_tags, language) for words, rule_tags in sentences if words]
+        emissions = [self.emissions(words, rule_tags, language) for words, rule_tags in sentences if words]
         paths = iter(viterbi_many(emissions, model.transitions))
         return [[model.labels[k] for k in next(paths)] if words else [] for words, _ in sentences]
 
-    def _emissions(self, words: list[str], rule_tags: list[str], language: str) -> np.ndarray:
+    def emissions(self, words: list[str], rule_tags: list[str], language: str) -> np.ndarray:
         model, features, tables = self.models[language], self.features[language], self._tables[language]
         n = len(words)
         stack = tables["word"].rows(("<s>", "<s>", *words, "</s>", "</s>"), lambda word: self._word_rows(model, features, word))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from marsad.settings import PAIR_ENCODERS
+from marsad.settings import DEFAULT_ENTITY_PIECES, PAIR_ENCODERS
 
 pair_encoder_option = click.option(
     "--pair-encoder",
@@ -23,4 +23,10 @@ languages_option = click.option(
 max_page_option = click.option(
     "--max-page-mb", type=click.FloatRange(0.001, 4096), default=20, show_default=True,
     help="Pages (and JSON Lines or WARC records) larger than this many MiB are refused with an error, not read.",
+)
+
+entity_pieces_option = click.option(
+    "--entity-pieces", type=click.IntRange(-1), default=DEFAULT_ENTITY_PIECES, show_default=True,
+    help="Word pieces of each Arabic or English article the entity encoder reads (about 0.07 ms each on one core); "
+         "the rest is tagged by the CRF alone. 0: the CRF alone (faster, for bulk backfills); -1: the whole article.",
 )

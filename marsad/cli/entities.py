@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from marsad.cli._jsonl import json_records
+from marsad.cli._options import entity_pieces_option
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.errors import InputError, MalformedInput
 
@@ -71,7 +72,8 @@ def entity_items(engine, finder, units: list[tuple[str, str]], language: str | N
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (the default prints one readable line per entity).")
-def entities(path: Path, as_json: bool) -> None:
+@entity_pieces_option
+def entities(path: Path, as_json: bool, entity_pieces: int) -> None:
     """People, places and organisations in FILE: JSON Lines of {"id", "text", "language"}, or pages.
 
     One output line per input: {"id", "entities": [{"start", "end", "kind", "form", "id", "text"}]},
@@ -82,7 +84,7 @@ def entities(path: Path, as_json: bool) -> None:
     from marsad.settings import Settings
 
     engine = Engine(Settings(encoder="hashing"))  # cleaning and language only: no vectors are needed
-    finder = EntityFinder(engine.gazetteer)
+    finder = EntityFinder(engine.gazetteer, entity_pieces=entity_pieces)
     failed = 0
     if not path.exists():
         stderr_console().print(f"[red]error[/red] {path}: no such file", highlight=False, soft_wrap=True)

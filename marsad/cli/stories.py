@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from marsad.clean.plain import article_from_fields
-from marsad.cli._options import languages_option, max_page_option, pair_encoder_option
+from marsad.cli._options import entity_pieces_option, languages_option, max_page_option, pair_encoder_option
 from marsad.cli._output import (
     _text,
     print_json_line,
@@ -26,7 +26,7 @@ from marsad.cli._output import (
 )
 from marsad.errors import InputError, MalformedInput, MarsadError
 from marsad.models import Article
-from marsad.settings import ENCODERS, Settings
+from marsad.settings import DEFAULT_ENTITY_PIECES, ENCODERS, Settings
 from marsad.store import DEFAULT_DB, StoryQuery
 from marsad.store.base import STORY_SORTS
 
@@ -44,11 +44,12 @@ workers_option = click.option(
 )
 
 
-def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None, max_page_mb: float = 20):
+def _engine(encoder: str, pair_encoder: str = "auto", languages: str | None = None, max_page_mb: float = 20, entity_pieces: int = DEFAULT_ENTITY_PIECES):
     from marsad.engine import Engine
 
     try:
-        settings = Settings(encoder=encoder, pair_encoder=pair_encoder, languages=_language_codes(languages), max_page_bytes=int(max_page_mb * 1024 * 1024))
+        settings = Settings(encoder=encoder, pair_encoder=pair_encoder, languages=_language_codes(languages), max_page_bytes=int(max_page_mb * 1024 * 1024),
+                            entity_pieces=entity_pieces)
     except MarsadError as error:
         raise click.BadParameter(str(error), param_hint="--languages") from None
     return Engine(settings)
@@ -101,7 +102,7 @@ def _page_count(paths: tuple[Path, ...]) -> int | None:
 
 
 def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, batch_size: int, workers: int, report: Path | None,
-           languages: str | None = None, max_page_mb: float = 20) -> None:
+           languages: str | None = None, max_page_mb: float = 20, entity_pieces: int = DEFAULT_ENTITY_PIECES) -> None:
     """Clean, analyse, store and cluster pages (files, folders, globs, WARC, JSON Lines; - for stdin).
 
     Each batch is one transaction: an interrupted ingest keeps every batch it reported.
@@ -112,8 +113,9 @@ def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, b
       marsad ingest pages/ --db news.db
       marsad ingest crawl.warc.gz feed.jsonl --db news.db --report ingested.jsonl
       cat page.html | marsad ingest - --db news.db --languages ar,en,fr
+      marsad ingest archive/ --db news.db --pair-encoder none --entity-pieces 0   # a bulk backfill, faster
     """
-    engine = _engine(encoder, pair_encoder, languages, max_page_mb)
+    engine = _engine(encoder, pair_encoder, languages, max_page_mb, entity_pieces)
     store = _open(db, read_only=False)
     _check_encoder(store, db, encoder)
     report_file = open(report, "a", encoding="utf-8") if report else None
@@ -353,7 +355,7 @@ def register(cli: click.Group) -> None:
                     click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
                                  help="Append one JSON line per page to FILE after each committed batch: its source, id and story, or its error "
                                       "(a page stored before names the source it was first stored from).")(
-                    languages_option(max_page_option(ingest)))
+                    languages_option(max_page_option(entity_pieces_option(ingest))))
                 )
             ))))
         )

@@ -43,3 +43,27 @@ def test_entities_of_a_page_point_into_its_clean_text():
 def test_entities_of_a_missing_file_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["entities", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 1 and "no such file" in result.stderr and "Traceback" not in result.output
+
+
+def test_entity_pieces_chooses_how_much_the_encoder_reads(tmp_path, monkeypatch):
+    """--entity-pieces reaches the finder: 0 is the CRF alone; a bad value is one line naming the option."""
+    from marsad.analyse import entities as entities_module
+
+    budgets = []
+    original = entities_module.EntityFinder.__init__
+
+    def spy(self, gazetteer, tagger="packaged", entity_pieces=None):
+        budgets.append(entity_pieces)
+        original(self, gazetteer, tagger, entity_pieces)
+
+    monkeypatch.setattr(entities_module.EntityFinder, "__init__", spy)
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text(json.dumps({"id": "a", "text": "Mark Milley met Valery Gerasimov in Helsinki.", "language": "en"}) + "\n", encoding="utf-8")
+    for pieces in ("0", "-1", "64"):
+        result = CliRunner().invoke(cli, ["entities", "--json", "--entity-pieces", pieces, str(texts)])
+        assert result.exit_code == 0
+        people = {e["text"] for e in json.loads(result.stdout)["entities"] if e["kind"] == "person"}
+        assert people == {"Mark Milley", "Valery Gerasimov"}
+    assert budgets == [0, -1, 64]
+    result = CliRunner().invoke(cli, ["entities", "--entity-pieces", "-5", str(texts)])
+    assert result.exit_code == 2 and "--entity-pieces" in result.output and "Traceback" not in result.output
