@@ -22,9 +22,10 @@ follow the scoring of the same sentences, so the per-word caches are warm: a pro
 50 µs more for each word it has not seen before (its features and weight rows).
 
 ``rules`` is the rule-based finder (gazetteers, title cues, rarity); ``crf`` the learned CRF with
-the rules as features and for linking; ``tagger`` marsad's pipeline, the CRF and the entity
-encoder together (:class:`marsad.analyse.entity_encoder.CombinedTagger`, over the first
-``--entity-pieces`` word pieces of each article); ``encoder`` the entity encoder alone.
+the rules as features and for linking (what ingest runs by default); ``tagger`` the CRF and the
+entity encoder together (:class:`marsad.analyse.entity_encoder.CombinedTagger`, over the first
+``--entity-pieces`` word pieces of each article, all by default, as ``marsad entities`` runs
+them); ``encoder`` the entity encoder alone.
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="a CRF model file other than the packaged one (for crf and tagger)")
     parser.add_argument("--encoder-model", type=Path, help="an entity encoder (.onnx) other than the packaged one (for tagger and encoder)")
     parser.add_argument("--articles", action="store_true", help="read the sentences as articles of about 400 words (the tagger sees them as it sees news), not one by one")
-    parser.add_argument("--entity-pieces", type=int, default=None, help="word pieces of each article the entity encoder reads, for the tagger system (default: marsad's; 0: the CRF alone; -1: all)")
+    parser.add_argument("--entity-pieces", type=int, default=-1, help="word pieces of each article the entity encoder reads, for the tagger system (default -1, all, as marsad entities reads; 0: the CRF alone)")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors per corpus and system")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
     args = parser.parse_args()
@@ -192,9 +193,7 @@ def main() -> None:
     finders = {}
     from marsad.analyse.entity_encoder import DEFAULT_FILE, CombinedTagger, EncoderTagger
     from marsad.analyse.tagger import EntityTagger
-    from marsad.settings import DEFAULT_ENTITY_PIECES
-
-    pieces = DEFAULT_ENTITY_PIECES if args.entity_pieces is None else args.entity_pieces
+    pieces = args.entity_pieces
     crf = EntityTagger(gazetteer, args.model.read_bytes() if args.model else None)
     for system in args.systems:
         if system == "rules":

@@ -30,8 +30,11 @@ ENCODER_LANGUAGES = {
 }
 
 
-# Word pieces of each article the entity encoder reads by default (bench/ENTITIES.md: the cost and the F1 of each).
-DEFAULT_ENTITY_PIECES = 512
+# Word pieces of each article the entity encoder reads by default in the pipeline (ingest, compare,
+# cluster): none. Reading 512 raises entity F1 by 0.04-0.12 but costs about 22 ms an article, which
+# takes ingest from 31 to 23 articles/s and pair scoring with embeddings computed from 10.6 to 8.8
+# pairs/s, below the targets both issues set (bench/ENTITIES.md). ``marsad entities`` reads whole texts.
+DEFAULT_ENTITY_PIECES = 0
 
 # Vector length of each sentence encoder (a test holds them equal to the encoders' own ``dim``): a
 # store holds one encoder's vectors, and ingesting another's is refused before it starts.
@@ -66,8 +69,9 @@ class Settings:
             (:data:`marsad.analyse.language.ENCODER_LANGUAGES`). Text it is unsure of is ``und``.
         entity_pieces: how much of each Arabic or English article the entity encoder reads
             (:mod:`marsad.analyse.entity_encoder`, about 0.07 ms a piece on one core), in
-            word pieces from the title on; the rest is tagged by the CRF alone. 0: the CRF alone
-            (faster, entity F1 about 0.04–0.13 lower); -1: the whole article.
+            word pieces from the title on; the rest is tagged by the CRF alone. 0 (the default):
+            the CRF alone; 512: entity F1 0.04–0.12 higher for about 22 ms more an article;
+            -1: the whole article.
     """
 
     encoder: str = "use"

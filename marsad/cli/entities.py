@@ -72,12 +72,14 @@ def entity_items(engine, finder, units: list[tuple[str, str]], language: str | N
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines (the default prints one readable line per entity).")
-@entity_pieces_option
+@entity_pieces_option(-1)
 def entities(path: Path, as_json: bool, entity_pieces: int) -> None:
     """People, places and organisations in FILE: JSON Lines of {"id", "text", "language"}, or pages.
 
     One output line per input: {"id", "entities": [{"start", "end", "kind", "form", "id", "text"}]},
     offsets into the text as given. A bad line gets one line on stderr; the rest is still tagged.
+    The entity encoder reads every text whole beside the CRF (--entity-pieces: ingest's default
+    is the CRF alone, for speed).
     """
     from marsad.analyse.entities import EntityFinder
     from marsad.engine import Engine

@@ -113,7 +113,7 @@ def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, b
       marsad ingest pages/ --db news.db
       marsad ingest crawl.warc.gz feed.jsonl --db news.db --report ingested.jsonl
       cat page.html | marsad ingest - --db news.db --languages ar,en,fr
-      marsad ingest archive/ --db news.db --pair-encoder none --entity-pieces 0   # a bulk backfill, faster
+      marsad ingest pages/ --db news.db --entity-pieces 512   # better names, about 25 % slower
     """
     engine = _engine(encoder, pair_encoder, languages, max_page_mb, entity_pieces)
     store = _open(db, read_only=False)
@@ -355,7 +355,7 @@ def register(cli: click.Group) -> None:
                     click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
                                  help="Append one JSON line per page to FILE after each committed batch: its source, id and story, or its error "
                                       "(a page stored before names the source it was first stored from).")(
-                    languages_option(max_page_option(entity_pieces_option(ingest))))
+                    languages_option(max_page_option(entity_pieces_option(DEFAULT_ENTITY_PIECES)(ingest))))
                 )
             ))))
         )

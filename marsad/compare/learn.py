@@ -75,9 +75,10 @@ def analyse_ratings(
 
 def analysis_code_digest() -> bytes:
     """A digest of the code and model files an analysis depends on (every file of ``analyse/``
-    and ``encoders/``, whatever its kind), for keying caches of analyses."""
+    and ``encoders/``, whatever its kind, and the settings' defaults, such as how much of an
+    article the entity encoder reads), for keying caches of analyses."""
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha1()
+    digest = hashlib.sha1((package / "settings.py").read_bytes())
     for folder in ("analyse", "encoders"):
         for path in sorted((package / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
