@@ -25,6 +25,7 @@ max_page_option = click.option(
     help="Pages (and JSON Lines or WARC records) larger than this many MiB are refused with an error, not read.",
 )
 
+
 def entity_pieces_option(default: int):
     """``--entity-pieces``, with the command's own default."""
     return click.option(
