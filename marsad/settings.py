@@ -32,7 +32,7 @@ ENCODER_LANGUAGES = {
 
 # Word pieces of each article the entity encoder reads by default in the pipeline (ingest, compare,
 # cluster): none. Reading 512 raises entity F1 by 0.04-0.12 but costs about 22 ms an article, which
-# takes ingest from 31 to 23 articles/s and pair scoring with embeddings computed from 10.6 to 8.8
+# takes ingest from 31 to 23 articles/s and pair scoring with embeddings computed from 10.5 to 8.8
 # pairs/s, below the targets both issues set (bench/ENTITIES.md). ``marsad entities`` reads whole texts.
 DEFAULT_ENTITY_PIECES = 0
 
