@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import random
 import sys
@@ -39,9 +38,9 @@ from marsad.encoders.e5_tokenizer import E5Tokenizer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from train_entity_tagger import joined_clitics  # noqa: E402  (Arabic as news writes it: "وقال", not "و قال")
-from train_pair_encoder import build_model  # noqa: E402  (one definition of the layers)
+from train_pair_encoder import build_model, export_int8  # noqa: E402  (one definition of the layers and of their export)
 
-from marsad.analyse.entity_encoder import DEFAULT_FILE, LABELS, MAX_PIECES, metadata_path, viterbi_bio, word_pieces  # noqa: E402
+from marsad.analyse.entity_encoder import DEFAULT_FILE, LABELS, MAX_PIECES, viterbi_bio, word_pieces  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "ner"
 
@@ -291,7 +290,6 @@ def main() -> int:
 
 def export(torch, model, out: Path, meta: dict, work: Path) -> None:
     """Layers and head as ONNX (float32, then int8 weights per output channel), with the metadata."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     class Core(torch.nn.Module):
         def __init__(self):
@@ -301,20 +299,7 @@ def export(torch, model, out: Path, meta: dict, work: Path) -> None:
         def forward(self, x):
             return self.model(x)  # one sentence group per run, no padding: no mask
 
-    float_file, int8_file = work / "entity-e5.float32.onnx", work / "entity-e5.int8.onnx"
-    axes = {"x": {0: "texts", 1: "tokens"}, "scores": {0: "texts", 1: "tokens"}}
-    torch.onnx.export(Core().eval(), (torch.randn(1, 16, 384),), float_file, input_names=["x"], output_names=["scores"], dynamic_axes=axes, opset_version=17, dynamo=False)
-    quantize_dynamic(float_file, int8_file, weight_type=QuantType.QInt8, per_channel=True)
-    graph = int8_file.read_bytes()
-    meta["sha256"] = hashlib.sha256(graph).hexdigest()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(out.name + ".tmp")
-    temporary.write_bytes(graph)
-    path = metadata_path(out)
-    meta_temporary = path.with_name(path.name + ".tmp")
-    meta_temporary.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    meta_temporary.replace(path)
-    temporary.replace(out)
+    export_int8(torch, Core(), out, meta, work, "entity-e5", "scores", {0: "texts", 1: "tokens"})
 
 
 if __name__ == "__main__":

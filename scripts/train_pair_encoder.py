@@ -291,7 +291,6 @@ def main() -> int:
 
 def export(torch, model, out: Path, meta: dict, work: Path) -> None:
     """The model's layers and pooling as ONNX (float32, then int8 weights per output channel), with its metadata."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     class Core(torch.nn.Module):
         def __init__(self):
@@ -302,10 +301,18 @@ def export(torch, model, out: Path, meta: dict, work: Path) -> None:
             return self.model.encode(x)
 
     # No mask input: marsad runs one text per run (see PairEncoder.encode), so there is no padding.
-    float_file, int8_file = work / "pair-e5.float32.onnx", work / "pair-e5.int8.onnx"
+    export_int8(torch, Core(), out, meta, work, "pair-e5", "vector", {0: "texts"})
+
+
+def export_int8(torch, core, out: Path, meta: dict, work: Path, stem: str, output: str, output_axes: dict) -> None:
+    """``core`` (input ``x``: one run's embedded pieces) as ONNX, float32 then int8 weights per output
+    channel, written to ``out`` with its sha256 in ``meta``, and ``meta`` beside it (each file atomically)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    float_file, int8_file = work / f"{stem}.float32.onnx", work / f"{stem}.int8.onnx"
     example = (torch.randn(1, 16, 384),)
-    axes = {"x": {0: "texts", 1: "tokens"}, "vector": {0: "texts"}}
-    torch.onnx.export(Core().eval(), example, float_file, input_names=["x"], output_names=["vector"], dynamic_axes=axes, opset_version=17, dynamo=False)
+    axes = {"x": {0: "texts", 1: "tokens"}, output: output_axes}
+    torch.onnx.export(core.eval(), example, float_file, input_names=["x"], output_names=[output], dynamic_axes=axes, opset_version=17, dynamo=False)
     quantize_dynamic(float_file, int8_file, weight_type=QuantType.QInt8, per_channel=True)
     graph = int8_file.read_bytes()
     meta["sha256"] = hashlib.sha256(graph).hexdigest()

@@ -17,14 +17,13 @@ the rules still find demonyms and titles, and link the spans to ids (:mod:`marsa
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from marsad.encoders.news import onnx_session, read_model
 from marsad.errors import ModelError
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "entity-e5.onnx"
@@ -33,10 +32,6 @@ LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "
 MAX_PIECES = 256
 # Longest word, in pieces, the model sees whole; longer ones (a URL, a run of symbols) keep their first pieces.
 MAX_WORD_PIECES = 16
-
-
-def metadata_path(path: Path) -> Path:
-    return path.with_suffix(".json")
 
 
 def word_pieces(tokenizer, word: str) -> list[int]:
@@ -99,32 +94,16 @@ class EncoderTagger:
         from marsad.encoders.e5_tokenizer import E5Tokenizer
 
         path = Path(path)
-        try:
-            self.meta = json.loads(metadata_path(path).read_text(encoding="utf-8"))
-            graph = path.read_bytes()
-        except (OSError, ValueError) as error:
-            raise ModelError(f"{path}: cannot read the entity encoder ({error}; scripts/train_entity_encoder.py makes it)") from None
-        if hashlib.sha256(graph).hexdigest() != self.meta.get("sha256"):
-            raise ModelError(f"{path}: the entity encoder does not match its metadata (damaged, or from another training run)")
+        self.meta, graph = read_model(path, "entity encoder", "scripts/train_entity_encoder.py")
         if tuple(self.meta.get("labels", ())) != LABELS:
             raise ModelError(f"{path}: labels {self.meta.get('labels')}, expected {list(LABELS)}")
-        try:
-            import onnxruntime
-        except ImportError as error:  # pragma: no cover - depends on the install
-            raise ModelError(f"the entity encoder needs onnxruntime ({error})") from None
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        try:
-            self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-        except Exception as error:  # onnxruntime raises its own exception types for a bad graph
-            raise ModelError(f"{path}: onnxruntime cannot load the entity encoder ({error})") from None
+        self._session = onnx_session(graph, threads, path, "entity encoder")
         self.version = f"entity-e5-L{self.meta['layers']}-{self.meta['sha256'][:12]}"
         source = bundled_file()
         self._source = source
         self._tokenizer = E5Tokenizer.for_file(source)
         self._position = source.array("emb.pos", self.dim)
-        self._token_type = source.array("emb.type", self.dim)[0]
+        self._token_type = source.array("emb.type", self.dim)
         self._norm = (source.array("emb.ln.w"), source.array("emb.ln.b"))
         self._eps = float(source.config.eps)
         self._languages = tuple(languages)
@@ -144,7 +123,7 @@ class EncoderTagger:
 
     def scores(self, words: list[str]) -> np.ndarray:
         """(words, labels) log-probabilities for one run of words (at most :data:`MAX_PIECES` pieces with <s> and </s>)."""
-        from marsad.encoders.bert import layer_norm
+        from marsad.encoders.bert import embed
 
         tokenizer = self._tokenizer
         ids, firsts = [tokenizer.bos], []
@@ -152,10 +131,12 @@ class EncoderTagger:
             firsts.append(len(ids))
             ids.extend(self._word(word))
         ids.append(tokenizer.eos)
-        rows = self._source.q4_rows("emb.word", np.array(ids), self.dim)
-        x = layer_norm((rows + self._position[: len(ids)] + self._token_type).astype(np.float32), *self._norm, self._eps)
+        x = embed([ids], self._word_rows, self._position, self._token_type, self._norm, self._eps)
         out = self._session.run(None, {"x": x[None]})[0][0]
         return _log_softmax(out[firsts])
+
+    def _word_rows(self, ids: np.ndarray) -> np.ndarray:
+        return self._source.q4_rows("emb.word", ids, self.dim)
 
     def _runs(self, sentences: list[list[str]], limit: int = MAX_PIECES) -> Iterator[list[tuple[int, int, int]]]:
         """Consecutive whole sentences packed into runs of at most ``limit`` pieces (as in training):

@@ -38,6 +38,33 @@ def metadata_path(path: Path) -> Path:
     return Path(path).with_suffix(".json")
 
 
+def read_model(path: Path, what: str, maker: str) -> tuple[dict, bytes]:
+    """A shipped ONNX graph and its metadata (``.json`` beside it), refused unless its sha256 matches."""
+    try:
+        meta = json.loads(metadata_path(path).read_text(encoding="utf-8"))
+        graph = path.read_bytes()
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{path}: cannot read the {what} ({error}; {maker} makes it)") from None
+    if hashlib.sha256(graph).hexdigest() != meta.get("sha256"):
+        raise ModelError(f"{path}: the {what} does not match its metadata (damaged, or from another training run)")
+    return meta, graph
+
+
+def onnx_session(graph: bytes, threads: int, path: Path, what: str):
+    """An onnxruntime session on the CPU with ``threads`` threads (1: marsad's parallel work is processes)."""
+    try:
+        import onnxruntime
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ModelError(f"the {what} needs onnxruntime ({error})") from None
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    try:
+        return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime raises its own exception types for a bad graph
+        raise ModelError(f"{path}: onnxruntime cannot load the {what} ({error})") from None
+
+
 class PairEncoder:
     """Texts to pair vectors (384 dimensions, L2-normalised) with the fine-tuned layers in ``path``.
 
@@ -53,24 +80,8 @@ class PairEncoder:
         from marsad.encoders.e5_tokenizer import E5Tokenizer
 
         path = Path(path)
-        try:
-            self.meta = json.loads(metadata_path(path).read_text(encoding="utf-8"))
-            graph = path.read_bytes()
-        except (OSError, ValueError) as error:
-            raise ModelError(f"{path}: cannot read the pair encoder ({error}; scripts/train_pair_encoder.py makes it)") from None
-        if hashlib.sha256(graph).hexdigest() != self.meta.get("sha256"):
-            raise ModelError(f"{path}: the pair encoder does not match its metadata (damaged, or from another training run)")
-        try:
-            import onnxruntime
-        except ImportError as error:  # pragma: no cover - depends on the install
-            raise ModelError(f"the pair encoder needs onnxruntime ({error})") from None
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        try:
-            self._session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-        except Exception as error:  # onnxruntime raises its own exception types for a bad graph
-            raise ModelError(f"{path}: onnxruntime cannot load the pair encoder ({error})") from None
+        self.meta, graph = read_model(path, "pair encoder", "scripts/train_pair_encoder.py")
+        self._session = onnx_session(graph, threads, path, "pair encoder")
         self.max_tokens = int(self.meta["max_tokens"])
         self.name = f"pair-e5-L{self.meta['layers']}-T{self.max_tokens}-{self.meta['sha256'][:12]}"
         source = bundled_file()
