@@ -77,7 +77,8 @@ def article_spans(finder, sentences, language: str) -> list[tuple[object, list]]
     return out
 
 
-def _article_groups(sentences, words: int = ARTICLE_WORDS):
+def _article_groups(sentences, words: int = ARTICLE_WORDS, remainder: bool = True):
+    """Consecutive sentences in groups of at least ``words`` tokens; the short remainder last, if asked."""
     group, count = [], 0
     for sentence in sentences:
         group.append(sentence)
@@ -85,7 +86,7 @@ def _article_groups(sentences, words: int = ARTICLE_WORDS):
         if count >= words:
             yield group
             group, count = [], 0
-    if group:
+    if group and remainder:
         yield group
 
 
@@ -139,18 +140,9 @@ class Tally:
 
 
 def articles_of(sentences, words: int = ARTICLE_WORDS) -> list[list[str]]:
-    """Consecutive sentences grouped into articles of about ``words`` words, 5 sentences a paragraph."""
-    articles, paragraphs, paragraph, count = [], [], [], 0
-    for sentence in sentences:
-        paragraph.append(sentence.text)
-        count += len(sentence.tokens)
-        if len(paragraph) == 5:
-            paragraphs.append(" ".join(paragraph))
-            paragraph = []
-        if count >= words:
-            articles.append(paragraphs + ([" ".join(paragraph)] if paragraph else []))
-            paragraphs, paragraph, count = [], [], 0
-    return articles
+    """Consecutive sentences grouped into articles of about ``words`` words, 5 sentences a paragraph
+    (whole articles only: a short remainder is left out)."""
+    return [[" ".join(s.text for s in group[p : p + 5]) for p in range(0, len(group), 5)] for group in _article_groups(sentences, words, remainder=False)]
 
 
 def speed(finder, sentences, language: str) -> list[float]:
