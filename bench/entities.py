@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--encoder-model", type=Path, help="an entity encoder (.onnx) other than the packaged one (for tagger and encoder)")
     parser.add_argument("--articles", action="store_true", help="read the sentences as articles of about 400 words (the tagger sees them as it sees news), not one by one")
     parser.add_argument("--entity-pieces", type=int, default=-1, help="word pieces of each article the entity encoder reads, for the tagger system (default -1, all, as marsad entities reads; 0: the CRF alone)")
+    parser.add_argument("--sure", type=float, nargs="*", default=[], help="also the tagger system with another threshold than the shipped SURE: the encoder reads the sentences where the CRF gives some word's label a probability under it (1: every sentence); one system per value")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors per corpus and system")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
     args = parser.parse_args()
@@ -197,6 +198,8 @@ def main() -> None:
         else:  # the shipped pipeline: the CRF, and the encoder over the first pieces of each article
             encoder = EncoderTagger(args.encoder_model or DEFAULT_FILE)
             finders[system] = EntityFinder(gazetteer, CombinedTagger(crf, encoder, budget=None if pieces < 0 else pieces) if pieces else crf)
+    for sure in args.sure:
+        finders[f"sure{sure:g}"] = EntityFinder(gazetteer, CombinedTagger(crf, EncoderTagger(args.encoder_model or DEFAULT_FILE), budget=None if pieces < 0 else pieces, sure=None if sure >= 1 else sure))
 
     results: dict = {"part": args.part, "corpora": {}, "languages": {}, "speed": {}}
     by_language: dict[tuple[str, str], Tally] = defaultdict(Tally)
@@ -240,6 +243,9 @@ def main() -> None:
         f"{label.split(' (')[0]} {s} {scores[s]['micro']['p']:.3f}/{scores[s]['micro']['r']:.3f}" for label, scores in rows for s in systems))
     print(f"entity step speed, articles/s of ~{ARTICLE_WORDS} words, CPU time, one process, first pass / second pass: " + "; ".join(
         f"{s}: " + ", ".join(f"{n} {cold:g}/{warm:g}" for n, (cold, warm) in per.items()) for s, per in results["speed"].items()))
+    read = {s: f.tagger.sentences_read / f.tagger.sentences_seen for s, f in finders.items() if getattr(f.tagger, "sentences_seen", 0)}
+    if read:
+        print("sentences the encoder read: " + "; ".join(f"{s} {share:.1%}" for s, share in read.items()))
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
 

@@ -198,29 +198,40 @@ class CombinedTagger:
     The encoder reads at most ``budget`` pieces of each article (title and paragraphs in order,
     whole sentences): the sentences past it get the CRF alone, so an article's cost has a ceiling.
     ``budget`` None reads everything. Languages: the CRF's (its features and transitions are per language).
+
+    ``sure``: when given, the CRF alone decides each sentence where it gives every word's label at
+    least this probability (forward-backward), and the encoder reads only the others. 0.95 reads
+    about half of the news sentences for 0.005–0.009 less F1 on Arabic newswire (bench/ENTITIES.md);
+    None (the default, and marsad's) reads them all. ``sentences_read`` / ``sentences_seen`` count.
     """
 
-    def __init__(self, crf, encoder: EncoderTagger, weight: float = 1.0, budget: int | None = None):
-        self.crf, self.encoder, self.weight, self.budget = crf, encoder, weight, budget
-        self.version = f"{crf.version}+{encoder.version}x{weight:g}" + (f"@{budget}" if budget is not None else "")
+    def __init__(self, crf, encoder: EncoderTagger, weight: float = 1.0, budget: int | None = None, sure: float | None = None):
+        self.crf, self.encoder, self.weight, self.budget, self.sure = crf, encoder, weight, budget, sure
+        self.version = f"{crf.version}+{encoder.version}x{weight:g}" + (f"@{budget}" if budget is not None else "") + (f"~{sure:g}" if sure is not None else "")
+        self.sentences_read = self.sentences_seen = 0
 
     @property
     def languages(self) -> tuple[str, ...]:
         return self.crf.languages
 
     def tag_many(self, sentences: list[tuple[list[str], list[str]]], language: str) -> list[list[str]]:
-        from marsad.analyse.tagger import viterbi_many
+        from marsad.analyse.tagger import marginals_many, viterbi_many
 
         model = self.crf.models[language]
         order = [LABELS.index(label) for label in model.labels]  # encoder columns in the CRF's label order
-        # Every sentence with words goes to the encoder (up to the budget): skipping those where the
-        # CRF sees no name saved 2-4 % of the Arabic news sentences and cost F1 (bench/ENTITIES.md).
-        scores = self.encoder.sentence_scores([list(words) for words, _ in sentences], self.budget)
-        emissions = []
-        for (words, rule_tags), extra in zip(sentences, scores):
-            if words:
-                crf = self.crf.emissions(words, rule_tags, language)
-                emissions.append(crf if extra is None else crf + self.weight * extra[:, order])
+        crf = [self.crf.emissions(words, rule_tags, language) for words, rule_tags in sentences if words]
+        if self.sure is None:
+            read = list(range(len(crf)))
+        else:  # the encoder reads only sentences where some word's CRF label is less likely than ``sure``
+            read = [k for k, marginals in enumerate(marginals_many(crf, model.transitions)) if marginals.max(axis=1).min() < self.sure]
+        words_of = [list(words) for words, _ in sentences if words]
+        scores = self.encoder.sentence_scores([words_of[k] for k in read], self.budget)
+        self.sentences_seen += len(crf)
+        self.sentences_read += sum(extra is not None for extra in scores)
+        emissions = list(crf)
+        for k, extra in zip(read, scores):
+            if extra is not None:
+                emissions[k] = crf[k] + self.weight * extra[:, order]
         paths = iter(viterbi_many(emissions, model.transitions))
         return [[model.labels[k] for k in next(paths)] if words else [] for words, _ in sentences]
 

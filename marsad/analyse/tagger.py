@@ -402,3 +402,37 @@ def spans_of(labels: list[str]) -> list[tuple[int, int, str]]:
         out.append((i, j - 1, kind))
         i = j
     return out
+
+
+def marginals_many(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
+    """Each label's probability at each position (forward-backward), for several sequences at once
+    as :func:`viterbi_many` decodes them: a list of (n, labels) arrays whose rows sum to 1.
+
+    In probability space with each step rescaled to sum 1 (matrix products, no log-sum-exp): an
+    emission row's maximum and the transitions' maximum are subtracted first, constants that cancel."""
+    if not emissions:
+        return []
+    count, size = len(emissions), transitions.shape[0]
+    lengths = np.array([len(e) for e in emissions])
+    longest = int(lengths.max())
+    local = np.ones((count, longest, size))  # exp(emissions), 1 past each sequence's end
+    for k, e in enumerate(emissions):
+        local[k, : len(e)] = np.exp(e - e.max(axis=1, keepdims=True))
+    steps = np.exp(transitions - transitions.max()).astype(np.float64)
+    forward = np.empty_like(local)
+    alpha = local[:, 0] / local[:, 0].sum(axis=1, keepdims=True)
+    forward[:, 0] = alpha
+    for i in range(1, longest):
+        alpha = (alpha @ steps) * local[:, i]
+        alpha /= alpha.sum(axis=1, keepdims=True)
+        forward[:, i] = alpha
+    backward = np.ones_like(local)  # 1 at each sequence's last position and past it
+    for i in range(longest - 2, -1, -1):
+        beta = (local[:, i + 1] * backward[:, i + 1]) @ steps.T
+        beta /= beta.sum(axis=1, keepdims=True)
+        backward[:, i] = np.where((lengths - 1 > i)[:, None], beta, 1.0)
+    out = []
+    for k, length in enumerate(lengths):
+        joint = forward[k, :length] * backward[k, :length]
+        out.append(joint / joint.sum(axis=1, keepdims=True))
+    return out

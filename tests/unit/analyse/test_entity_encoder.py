@@ -172,6 +172,25 @@ def test_sentences_past_the_budget_get_the_crf_alone():
     assert "Name6x" not in encoder._pieces  # and the sentences well past the budget were not even cut into pieces
 
 
+def test_with_sure_the_encoder_reads_only_the_sentences_the_crf_is_unsure_of():
+    from marsad.analyse.entity_encoder import CombinedTagger
+
+    def crf_sure_of_lowercase(word, labels):  # O by a wide margin for lowercase words, by little otherwise
+        out = np.zeros(len(labels), np.float32)
+        out[labels.index("O")] = 0.5 if word[0].isupper() else 12.0
+        return out
+
+    sentences = [(["it", "rained", "there"], ["O"] * 3), (["Trichet", "said", "so"], ["O"] * 3), ([], [])]
+    encoder = stand_in(_names_are_capitalised)
+    gated = CombinedTagger(_Crf(crf_sure_of_lowercase), encoder, sure=0.95)
+    assert gated.tag_many(sentences, "en") == [["O", "O", "O"], ["B-PER", "O", "O"], []]
+    assert encoder.runs_seen == [["Trichet", "said", "so"]]
+    assert (gated.sentences_read, gated.sentences_seen) == (1, 2)
+    everything = stand_in(_names_are_capitalised)
+    CombinedTagger(_Crf(crf_sure_of_lowercase), everything).tag_many(sentences, "en")
+    assert everything.runs_seen == [["it", "rained", "there", "Trichet", "said", "so"]]
+
+
 def test_entity_pieces_zero_is_the_crf_alone_and_otherwise_the_pair(monkeypatch):
     from marsad.analyse import entity_encoder
     from marsad.analyse.entities import EntityFinder

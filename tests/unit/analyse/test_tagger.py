@@ -13,6 +13,7 @@ from marsad.analyse.ner_data import GoldSentence
 from marsad.analyse.sentences import split_sentences
 from marsad.analyse.tagger import (
     EntityTagger,
+    marginals_many,
     spans_of,
     tokenize,
     viterbi,
@@ -106,3 +107,17 @@ def test_sequences_decoded_together_get_their_own_best_paths():
     transitions = rng.normal(size=(4, 4))
     emissions = [rng.normal(size=(length, 4)) for length in (1, 7, 3, 12)]
     assert viterbi_many(emissions, transitions) == [viterbi(e, transitions) for e in emissions]
+
+
+def test_label_probabilities_are_those_of_summing_over_every_path():
+    rng = np.random.default_rng(7)
+    transitions = rng.normal(size=(3, 3)) * 3
+    emissions = [rng.normal(size=(length, 3)) * 8 for length in (1, 4, 2, 5)]
+    for sequence, found in zip(emissions, marginals_many(emissions, transitions)):
+        paths = list(itertools.product(range(3), repeat=len(sequence)))
+        scores = np.array([sum(sequence[i, k] for i, k in enumerate(path)) + sum(transitions[a, b] for a, b in itertools.pairwise(path)) for path in paths])
+        weights = np.exp(scores - scores.max())
+        expected = np.zeros_like(sequence)
+        for path, weight in zip(paths, weights):
+            expected[np.arange(len(path)), path] += weight
+        np.testing.assert_allclose(found, expected / weights.sum(), atol=1e-9)
