@@ -171,11 +171,6 @@ _LONG_VOWELS = str.maketrans("", "", "اوي")
 _PLAIN_LATIN = regex.compile(r"\p{Lu}[\p{Ll}\p{M}]+(?:[ -]\p{Lu}?[\p{Ll}\p{M}]+)?")
 
 
-def _is_plain_latin_name(name: str) -> bool:
-    """A Latin-script exonym worth indexing: no codes ("SYD"), no templates, not a common word."""
-    return bool(_PLAIN_LATIN.fullmatch(name)) and max(word_zipf(name, language) for language in ("en",)) < 3.5
-
-
 def _data_lines(name: str):
     text = resources.files("marsad.analyse").joinpath("data", name).read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -387,8 +382,11 @@ class Gazetteer:
                 elif _CYRILLIC.search(alternate):
                     if (big or city["population"] >= 100_000) and len(alternate) > 2:
                         self._add(alternate, entry)
-                elif city["population"] >= LATIN_ALTERNATES_POPULATION and _is_plain_latin_name(alternate):
-                    self._add(alternate, entry)
+                elif city["population"] >= LATIN_ALTERNATES_POPULATION and _PLAIN_LATIN.fullmatch(alternate):
+                    if word_zipf(alternate, "en") < 3.5:
+                        self._add(alternate, entry)
+                    else:  # "Frankfurt" (am Main) and "Cologne" are as frequent as words: linked where a tagger found a place
+                        self.common_word_places.setdefault(normalise(alternate), entry)
         for state in cache.get_us_states().values():  # "Kansas", "Hawaii": news names states like places
             self._add(state["name"], Entry(f"place:{state['geonameid']}", EntityKind.PLACE, state["name"]))
         for name, geonameid in _CITY_OVERRIDES.items():

@@ -61,6 +61,15 @@ def test_geneva_is_found_in_english_with_the_arabic_id(engine):
     assert "place:2660646" in english and "place:2660646" in arabic
 
 
+def test_a_city_whose_english_name_is_a_frequent_word_keeps_its_geonames_id(engine):
+    # GeoNames lists "Frankfurt" among Frankfurt am Main's names; its word frequency kept it out of the index.
+    assert "place:2925533" in {m.id for m in mentions(engine, "The central bank met in Frankfurt on Thursday.", language="en")}
+    assert "place:2925533" in {m.id for m in mentions(engine, "اجتمع البنك المركزي في فرانكفورت يوم الخميس")}
+    places = engine.gazetteer.common_word_places  # linked where a tagger found a place, never from the word alone
+    assert (places["cologne"].id, places["bombay"].id) == ("place:2886242", "place:1275339")
+    assert engine.gazetteer.lookup("cologne") is None
+
+
 def test_russia_today_is_one_organisation_not_russia_and_a_date(engine):
     analysed = engine.analyse(Article(source="t", title=None, paragraphs=("وقالت قناة روسيا اليوم إن الاجتماع استمر ست ساعات",), language="ar"))
     ids = {m.id for m in analysed.analysis.entities}
