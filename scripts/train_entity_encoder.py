@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from train_entity_tagger import joined_clitics  # noqa: E402  (Arabic as news writes it: "وقال", not "و قال")
 from train_pair_encoder import build_model, export_int8  # noqa: E402  (one definition of the layers and of their export)
+from training import Checkpoint, seed_everything  # noqa: E402
 
 from marsad.analyse.entity_encoder import DEFAULT_FILE, LABELS, MAX_PIECES, viterbi_bio, word_pieces  # noqa: E402
 
@@ -119,9 +120,7 @@ def main() -> int:
         print("train_entity_encoder: needs torch (pip install -e '.[train]'); tagging never does", file=sys.stderr)
         return 2
     torch.set_num_threads(args.threads)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
+    seed_everything(torch, args.seed)
 
     source = bundled_file()
     tokenizer = E5Tokenizer(source.tokenizer)
@@ -203,21 +202,9 @@ def main() -> int:
 
     args.work.mkdir(parents=True, exist_ok=True)
     tag = f"L{args.layers}-e{args.epochs}-j{args.joined_share:g}-s{args.seed}{'-dev' if args.with_dev else ''}"
-    checkpoint = args.work / f"checkpoint-{tag}.pt"
+    checkpoint = Checkpoint(torch, args.work / f"checkpoint-{tag}.pt", model, optimizer, schedule)
     best_file = args.work / f"best-{tag}.pt"
-    state = {"step": 0, "history": [], "best": None}
-    if checkpoint.exists():
-        saved = torch.load(checkpoint, weights_only=False)
-        model.load_state_dict(saved["model"])
-        optimizer.load_state_dict(saved["optimizer"])
-        schedule.load_state_dict(saved["schedule"])
-        state = saved["state"]
-        print(f"resumed at step {state['step']} of {total_steps}", flush=True)
-
-    def save_checkpoint():
-        temporary = checkpoint.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "state": state}, temporary)
-        temporary.replace(checkpoint)
+    state = checkpoint.resume(total_steps)
 
     def epoch_order(epoch: int) -> list[list[int]]:
         """Batches of similar length (less padding), in a seeded random order."""
@@ -258,9 +245,9 @@ def main() -> int:
             else:
                 state["best"] = {"epoch": number}
                 torch.save(model.state_dict(), best_file)
-            save_checkpoint()
+            checkpoint.save(state)
         elif state["step"] % args.checkpoint_steps == 0:
-            save_checkpoint()
+            checkpoint.save(state)
 
     model.load_state_dict(torch.load(best_file, weights_only=False))
     model.eval()

@@ -49,6 +49,7 @@ from marsad.models import Dimension
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from train_judge import DATA, RATING_FILES, held_out_articles  # noqa: E402  (one definition of the data and held-out pairs)
+from training import Checkpoint, seed_everything  # noqa: E402
 
 
 def build_model(torch, layers: int):
@@ -136,9 +137,7 @@ def main() -> int:
         print("train_pair_encoder: needs torch (pip install torch==2.13.0); scoring never does", file=sys.stderr)
         return 2
     torch.set_num_threads(args.threads)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
+    seed_everything(torch, args.seed)
 
     ratings = read_ratings([str(args.data / name) for name in RATING_FILES])
     role = roles(ratings, held_out_articles())
@@ -194,20 +193,8 @@ def main() -> int:
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup))))
 
     args.work.mkdir(parents=True, exist_ok=True)
-    checkpoint = args.work / f"checkpoint-L{args.layers}-T{args.max_tokens}-s{args.seed}.pt"
-    state = {"step": 0, "history": [], "best": None}
-    if checkpoint.exists():
-        saved = torch.load(checkpoint, weights_only=False)
-        model.load_state_dict(saved["model"])
-        optimizer.load_state_dict(saved["optimizer"])
-        schedule.load_state_dict(saved["schedule"])
-        state = saved["state"]
-        print(f"resumed at step {state['step']} of {total_steps}", flush=True)
-
-    def save_checkpoint():
-        temporary = checkpoint.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(), "state": state}, temporary)
-        temporary.replace(checkpoint)
+    checkpoint = Checkpoint(torch, args.work / f"checkpoint-L{args.layers}-T{args.max_tokens}-s{args.seed}.pt", model, optimizer, schedule)
+    state = checkpoint.resume(total_steps)
 
     best_file = args.work / f"best-L{args.layers}-T{args.max_tokens}-s{args.seed}.pt"
     if state["step"] == 0 and not state["history"]:
@@ -251,9 +238,9 @@ def main() -> int:
             if state["best"] is None or score > state["best"]["dev_pearson"]:
                 state["best"] = {"epoch": state["step"] // steps_per_epoch, "dev_pearson": round(score, 4)}
                 torch.save(model.state_dict(), best_file)
-            save_checkpoint()
+            checkpoint.save(state)
         elif state["step"] % args.checkpoint_steps == 0:
-            save_checkpoint()
+            checkpoint.save(state)
 
     model.load_state_dict(torch.load(best_file, weights_only=False))
     model.eval()
