@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--encoder-model", type=Path, help="an entity encoder (.onnx) other than the packaged one (for tagger and encoder)")
     parser.add_argument("--articles", action="store_true", help="read the sentences as articles of about 400 words (the tagger sees them as it sees news), not one by one")
     parser.add_argument("--entity-pieces", type=int, default=-1, help="word pieces of each article the entity encoder reads, for the tagger system (default -1, all, as marsad entities reads; 0: the CRF alone)")
-    parser.add_argument("--sure", type=float, nargs="*", default=[], help="also the tagger system with another threshold than the shipped SURE: the encoder reads the sentences where the CRF gives some word's label a probability under it (1: every sentence); one system per value")
+    parser.add_argument("--sure", type=float, nargs="*", default=[], help="also the tagger system with the encoder reading only the sentences where the CRF gives some word's label a probability under this (CombinedTagger's sure; 1: every sentence); one system per value")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors per corpus and system")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
     args = parser.parse_args()

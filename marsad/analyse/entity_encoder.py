@@ -201,7 +201,7 @@ class CombinedTagger:
 
     ``sure``: when given, the CRF alone decides each sentence where it gives every word's label at
     least this probability (forward-backward), and the encoder reads only the others. 0.95 reads
-    about half of the news sentences for 0.005–0.009 less F1 on Arabic newswire (bench/ENTITIES.md);
+    about half of the news sentences for 0.003–0.009 less F1 on Arabic newswire (bench/ENTITIES.md);
     None (the default, and marsad's) reads them all. ``sentences_read`` / ``sentences_seen`` count.
     """
 
