@@ -26,7 +26,6 @@ import hashlib
 import math
 import random
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +38,8 @@ from marsad.encoders.e5_tokenizer import E5Tokenizer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from train_entity_tagger import joined_clitics  # noqa: E402  (Arabic as news writes it: "وقال", not "و قال")
-from train_pair_encoder import build_model, export_int8  # noqa: E402  (one definition of the layers and of their export)
-from training import Checkpoint, seed_everything  # noqa: E402
+from train_pair_encoder import build_model  # noqa: E402  (one definition of the layers)
+from training import Checkpoint, Steps, export_int8, seed_everything, warmup_then_decay  # noqa: E402
 
 from marsad.analyse.entity_encoder import DEFAULT_FILE, LABELS, MAX_PIECES, viterbi_bio, word_pieces  # noqa: E402
 
@@ -198,8 +197,7 @@ def main() -> int:
     optimizer = torch.optim.AdamW(
         [{"params": student.parameters(), "lr": args.lr}, {"params": head.parameters(), "lr": args.head_lr}], weight_decay=0.01
     )
-    warmup = max(1, total_steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup))))
+    schedule = warmup_then_decay(torch, optimizer, total_steps)
 
     args.work.mkdir(parents=True, exist_ok=True)
     tag = f"L{args.layers}-e{args.epochs}-j{args.joined_share:g}-s{args.seed}{'-dev' if args.with_dev else ''}"
@@ -217,22 +215,13 @@ def main() -> int:
         return batches
 
     model.train()
-    started, first_step = time.perf_counter(), state["step"]
+    steps = Steps(torch, model, optimizer, schedule, state, total_steps, every=20)
     loss_function = torch.nn.CrossEntropyLoss(ignore_index=-100)
     while state["step"] < total_steps:
         epoch, position = divmod(state["step"], steps_per_epoch)
         batch = [train[k] for k in epoch_order(epoch)[position]]
         x, mask, target = batch_of(batch)
-        loss = loss_function(model(x, mask).view(-1, len(LABELS)), target.view(-1))
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        schedule.step()
-        optimizer.zero_grad()
-        state["step"] += 1
-        rate = (state["step"] - first_step) / (time.perf_counter() - started)
-        if state["step"] % 20 == 0:
-            print(f"step {state['step']}/{total_steps} loss {loss.item():.3f} {rate:.2f} steps/s, ETA {(total_steps - state['step']) / rate / 60:.1f} min", flush=True)
+        steps.take(loss_function(model(x, mask).view(-1, len(LABELS)), target.view(-1)))
         if state["step"] % steps_per_epoch == 0:
             number = state["step"] // steps_per_epoch
             if dev:
@@ -271,23 +260,9 @@ def main() -> int:
         "best_epoch": state["best"]["epoch"],
         "command": "python scripts/train_entity_encoder.py " + " ".join(sys.argv[1:]),
     }
-    export(torch, model, args.out, meta, args.work)
+    export_int8(torch, model, lambda model, x: model(x), args.out, meta, args.work, "entity-e5", "scores", {0: "texts", 1: "tokens"})
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), best epoch {meta['best_epoch']}", flush=True)
     return 0
-
-
-def export(torch, model, out: Path, meta: dict, work: Path) -> None:
-    """Layers and head as ONNX (float32, then int8 weights per output channel), with the metadata."""
-
-    class Core(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.model = model
-
-        def forward(self, x):
-            return self.model(x)  # one sentence group per run, no padding: no mask
-
-    export_int8(torch, Core(), out, meta, work, "entity-e5", "scores", {0: "texts", 1: "tokens"})
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import random
 import sys
@@ -43,13 +42,13 @@ from marsad.compare.ratings import read_ratings, roles
 from marsad.encoders.bert import LAYER_TENSORS, MATRICES
 from marsad.encoders.e5_bin import bundled_file
 from marsad.encoders.e5_tokenizer import E5Tokenizer
-from marsad.encoders.news import DEFAULT_FILE, PREFIX, PairEncoder, metadata_path, pair_text
+from marsad.encoders.news import DEFAULT_FILE, PREFIX, PairEncoder, pair_text
 from marsad.models import Dimension
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from train_judge import DATA, RATING_FILES, held_out_articles  # noqa: E402  (one definition of the data and held-out pairs)
-from training import Checkpoint, seed_everything  # noqa: E402
+from training import Checkpoint, Steps, export_int8, seed_everything, warmup_then_decay, write_metadata  # noqa: E402
 
 
 def build_model(torch, layers: int):
@@ -189,8 +188,7 @@ def main() -> int:
     steps_per_epoch = math.ceil(len(train) / args.batch)
     total_steps = steps_per_epoch * args.epochs
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = max(1, total_steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / (total_steps - warmup))))
+    schedule = warmup_then_decay(torch, optimizer, total_steps)
 
     args.work.mkdir(parents=True, exist_ok=True)
     checkpoint = Checkpoint(torch, args.work / f"checkpoint-L{args.layers}-T{args.max_tokens}-s{args.seed}.pt", model, optimizer, schedule)
@@ -205,8 +203,7 @@ def main() -> int:
         torch.save(model.state_dict(), best_file)
         print(f"epoch 0 (off the shelf, {args.layers} layers, {args.max_tokens} tokens): dev Pearson {before:.4f}", flush=True)
     model.train()
-    started = time.perf_counter()
-    first_step = state["step"]
+    steps = Steps(torch, model, optimizer, schedule, state, total_steps, every=10)
     while state["step"] < total_steps:
         epoch, position = divmod(state["step"], steps_per_epoch)
         order = list(train)
@@ -220,17 +217,7 @@ def main() -> int:
         # CoSENT: for every i, j with target i < target j, cos i should be below cos j.
         difference = cos[:, None] - cos[None, :]
         difference = difference - (1 - (target[:, None] < target[None, :]).float()) * 1e12
-        loss = torch.logsumexp(torch.cat([torch.zeros(1), difference.view(-1)]), dim=0)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        schedule.step()
-        optimizer.zero_grad()
-        state["step"] += 1
-        done = state["step"] - first_step
-        rate = done / (time.perf_counter() - started)
-        if state["step"] % 10 == 0:
-            print(f"step {state['step']}/{total_steps} loss {loss.item():.3f} {rate:.2f} steps/s, ETA {(total_steps - state['step']) / rate / 60:.1f} min", flush=True)
+        steps.take(torch.logsumexp(torch.cat([torch.zeros(1), difference.view(-1)]), dim=0))
         if state["step"] % steps_per_epoch == 0:
             score = pearson(cosines(dev), -overall(dev))
             state["history"].append({"epoch": state["step"] // steps_per_epoch, "dev_pearson": round(score, 4)})
@@ -264,7 +251,8 @@ def main() -> int:
         "test_pearson_float32": round(test_score, 4),
         "command": "python scripts/train_pair_encoder.py " + " ".join(sys.argv[1:]),
     }
-    export(torch, model, args.out, meta, args.work)
+    # The layers and the pooling; marsad runs one text per run (see PairEncoder.encode): no padding, no mask.
+    export_int8(torch, model, lambda model, x: model.encode(x), args.out, meta, args.work, "pair-e5", "vector", {0: "texts"})
     # The shipped file, as marsad runs it (Python tokenizer, numpy embeddings, int8 layers in onnxruntime).
     encoder = PairEncoder(args.out)
     for name, rows in (("dev", dev), ("test", test_rows)):
@@ -274,47 +262,6 @@ def main() -> int:
     write_metadata(args.out, meta)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB): int8 dev {meta['dev_pearson']:.4f}, frozen test {meta['test_pearson']:.4f}", flush=True)
     return 0
-
-
-def export(torch, model, out: Path, meta: dict, work: Path) -> None:
-    """The model's layers and pooling as ONNX (float32, then int8 weights per output channel), with its metadata."""
-
-    class Core(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.model = model
-
-        def forward(self, x):
-            return self.model.encode(x)
-
-    # No mask input: marsad runs one text per run (see PairEncoder.encode), so there is no padding.
-    export_int8(torch, Core(), out, meta, work, "pair-e5", "vector", {0: "texts"})
-
-
-def export_int8(torch, core, out: Path, meta: dict, work: Path, stem: str, output: str, output_axes: dict) -> None:
-    """``core`` (input ``x``: one run's embedded pieces) as ONNX, float32 then int8 weights per output
-    channel, written to ``out`` with its sha256 in ``meta``, and ``meta`` beside it (each file atomically)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    float_file, int8_file = work / f"{stem}.float32.onnx", work / f"{stem}.int8.onnx"
-    example = (torch.randn(1, 16, 384),)
-    axes = {"x": {0: "texts", 1: "tokens"}, output: output_axes}
-    torch.onnx.export(core.eval(), example, float_file, input_names=["x"], output_names=[output], dynamic_axes=axes, opset_version=17, dynamo=False)
-    quantize_dynamic(float_file, int8_file, weight_type=QuantType.QInt8, per_channel=True)
-    graph = int8_file.read_bytes()
-    meta["sha256"] = hashlib.sha256(graph).hexdigest()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(out.name + ".tmp")
-    temporary.write_bytes(graph)
-    write_metadata(out, meta)
-    temporary.replace(out)
-
-
-def write_metadata(out: Path, meta: dict) -> None:
-    path = metadata_path(out)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    temporary.replace(path)
 
 
 if __name__ == "__main__":
