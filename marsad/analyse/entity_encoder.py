@@ -219,13 +219,13 @@ class CombinedTagger:
 
         model = self.crf.models[language]
         order = [LABELS.index(label) for label in model.labels]  # encoder columns in the CRF's label order
-        crf = [self.crf.emissions(words, rule_tags, language) for words, rule_tags in sentences if words]
+        tagged = [(list(words), rule_tags) for words, rule_tags in sentences if words]
+        crf = [self.crf.emissions(words, rule_tags, language) for words, rule_tags in tagged]
         if self.sure is None:
             read = list(range(len(crf)))
         else:  # the encoder reads only sentences where some word's CRF label is less likely than ``sure``
             read = [k for k, marginals in enumerate(marginals_many(crf, model.transitions)) if marginals.max(axis=1).min() < self.sure]
-        words_of = [list(words) for words, _ in sentences if words]
-        scores = self.encoder.sentence_scores([words_of[k] for k in read], self.budget)
+        scores = self.encoder.sentence_scores([tagged[k][0] for k in read], self.budget)
         self.sentences_seen += len(crf)
         self.sentences_read += sum(extra is not None for extra in scores)
         emissions = list(crf)
