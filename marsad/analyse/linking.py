@@ -56,6 +56,11 @@ _LETTER = regex.compile(r"\p{L}")
 # English role words that stand between a title and a name ("Chairman of the Joint Chiefs").
 _ROLE_WORDS = {"general", "gen", "chairman", "chief", "chiefs", "staff", "joint", "of", "the", "commander", "secretary", "spokesman", "spokeswoman", "colonel", "col", "lieutenant", "lt", "admiral", "adm", "sergeant", "sgt", "captain", "capt", "major", "maj", "director", "head", "leader", "deputy", "former", "acting", "vice", "prime", "minister", "president", "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "king", "queen", "prince", "princess", "pope", "judge", "justice", "dr", "mr", "mrs", "ms", "sir", "lord", "lady"}
 _STOP = _LATIN_STOP | _ARABIC_STOP | {"'s", "’s"}
+# Countries that outlets write as the feminine of their demonym (normalised, as the gazetteer keys
+# them): Syrian and Lebanese outlets, SANA among them, write Syria "سورية", which is also "Syrian"
+# ("مصادر سورية"). The gold sets tag it a place every time (11 in NewsFANE's and AQMAR's train and
+# dev parts); it is read as the country where the tagger found a place, and as a demonym elsewhere.
+_NAMES_SPELT_AS_DEMONYMS = {"سوريه": "سوريا"}
 
 
 def rule_tags(token_spans: list[tuple[int, int]], mentions: list[EntityMention]) -> list[str]:
@@ -265,6 +270,12 @@ def _link(finder, text, unit, start, end, kind, rules, sentences) -> EntityMenti
     if not words:
         return None
     rest = " ".join(words[1:])
+    if kind is EntityKind.PLACE and not rest:
+        # A country written as its own feminine demonym, where the tagger read a place ("إلى سورية").
+        for form in _variants(words[0])[:2]:
+            if form in _NAMES_SPELT_AS_DEMONYMS:
+                entry = gazetteer.lookup(_NAMES_SPELT_AS_DEMONYMS[form])
+                return EntityMention(entry.id, kind, entry.label, name, span, sentence)
     for form in _variants(words[0])[:6]:
         entry = gazetteer.lookup(f"{form} {rest}" if rest else form)
         if entry is None:

@@ -49,6 +49,13 @@ def test_a_demonym_points_to_its_country_and_is_not_a_place_named(engine, text, 
     assert [(m.id, m.kind.value, m.form) for m in found if m.text == word] == [(country, "place", "demonym")]
     assert not [m for m in found if word in m.text and m.form == "name" and m.kind is EntityKind.PLACE]
 
+def test_syria_written_as_its_feminine_demonym_is_the_country_named(engine):
+    # SANA and most Syrian and Lebanese outlets write Syria "سورية", also the feminine of "سوري".
+    found = mentions(engine, "وصل المبعوث الأممي إلى سورية أمس", "وتعقد المحادثات بين سورية وتركيا في أستانا")
+    assert [(m.id, m.form) for m in found if m.text == "سورية"] == [("country:SY", "name")] * 2
+    assert [(m.id, m.form) for m in mentions(engine, "ورفضت الحكومة السورية الاتهامات") if m.text == "السورية"] == [("country:SY", "demonym")]
+
+
 
 def test_no_stop_word_becomes_an_organisation(engine):
     found = mentions(engine, "US AND RUSSIAN GENERALS MEET FOR THE FIRST TIME IN TWO YEARS", "The talks of the two generals were long.", language="en")
