@@ -121,3 +121,16 @@ def test_label_probabilities_are_those_of_summing_over_every_path():
         for path, weight in zip(paths, weights):
             expected[np.arange(len(path)), path] += weight
         np.testing.assert_allclose(found, expected / weights.sum(), atol=1e-9)
+
+
+def test_the_english_news_set_annotated_here_is_read_for_testing_only():
+    from marsad.analyse.ner_data import CORPORA, EVALUATION_ONLY, load_part
+
+    sentences = load_part("en_news_marsad", "test")
+    assert len(sentences) == 181 and all(s.tokens and len(s.tokens) == len(s.tags) for s in sentences)
+    spans = [span for s in sentences for span in s.spans()]
+    assert {kind for *_, kind in spans} == {"PER", "LOC", "ORG"} and len(spans) == 300
+    assert (sentences[5].text[143:156], sentences[5].spans()[2][2]) == ("Myles Garrett", "PER")
+    # The training scripts read CORPORA: the set annotated here has no part to train or tune on.
+    assert "en_news_marsad" not in CORPORA and not load_part("en_news_marsad", "train") and not load_part("en_news_marsad", "dev")
+    assert set(EVALUATION_ONLY) == {"en_news_marsad"}
