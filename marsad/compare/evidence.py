@@ -7,6 +7,7 @@ can be shown the place in the original.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from marsad.models import Analysed, DateMention, EntityKind, Evidence, Quantity, Span
@@ -33,10 +34,18 @@ def _entity_groups(doc: Analysed) -> dict[str, dict[str, Any]]:
     return groups
 
 
-def _dates_compatible(a: str, b: str) -> str | None:
-    """The common part of two date values, if they can name the same date: ``2019`` and ``2019-12`` → ``2019``."""
+def dates_compatible(a: str, b: str, weekdays: bool = True) -> str | None:
+    """The common part of two date values, if they can name the same date: ``2019`` and ``2019-12`` → ``2019``;
+    a weekday no publish date resolved (``weekday:3``) and a full date that falls on it → the full date
+    (``weekdays`` False: a weekday matches only itself, as the judge's features were learned)."""
     if a == b:
         return a
+    if weekdays and (a.startswith("weekday:") or b.startswith("weekday:")):
+        weekday, other = (a, b) if a.startswith("weekday:") else (b, a)
+        try:
+            return other if str(date.fromisoformat(other).isoweekday()) == weekday[8:] else None
+        except ValueError:  # another weekday, a month, a year, a relative date: not the same day as far as is known
+            return None
     if a.startswith("--") or b.startswith("--"):
         month_day_a = a[-5:] if len(a) == 10 else a[1:] if a.startswith("--") else None
         month_day_b = b[-5:] if len(b) == 10 else b[1:] if b.startswith("--") else None
@@ -70,18 +79,18 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
     matched_b: set[int] = set()
     seen_shared: set[str] = set()
     for date_a in a.analysis.dates:
-        partner = next((k for k, date_b in enumerate(b.analysis.dates) if _dates_compatible(date_a.value, date_b.value)), None)
+        partner = next((k for k, date_b in enumerate(b.analysis.dates) if dates_compatible(date_a.value, date_b.value)), None)
         if partner is None:
             only_a.append(_date_item(a, date_a))
             continue
         matched_b.add(partner)
         date_b = b.analysis.dates[partner]
-        common = _dates_compatible(date_a.value, date_b.value)
+        common = dates_compatible(date_a.value, date_b.value)
         if common not in seen_shared:
             seen_shared.add(common)
             shared["dates"].append({"value": common, "a": date_a.text, "b": date_b.text, "a_span": _span(date_a.span), "b_span": _span(date_b.span)})
     for k, date_b in enumerate(b.analysis.dates):
-        if k not in matched_b and not any(_dates_compatible(date_b.value, d.value) for d in a.analysis.dates):
+        if k not in matched_b and not any(dates_compatible(date_b.value, d.value) for d in a.analysis.dates):
             only_b.append(_date_item(b, date_b))
 
     # Quantities: the same value and unit is shared; one side only otherwise.
@@ -130,7 +139,7 @@ def _conflicts(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]]) 
         dates_b = [d for d in b.analysis.dates if d.sentence == j]
         for da in dates_a:
             rivals = [db for db in dates_b if len(db.value) == len(da.value) and db.value.startswith("--") == da.value.startswith("--")]
-            if rivals and not any(_dates_compatible(da.value, db.value) for db in dates_b):
+            if rivals and not any(dates_compatible(da.value, db.value) for db in dates_b):
                 db = rivals[0]
                 conflicts.append({"slot": "date", "a": {"value": da.value, "text": da.text, "span": _span(da.span)}, "b": {"value": db.value, "text": db.text, "span": _span(db.span)}, "sentences": {"a": a.analysis.sentences[i].text, "b": b.analysis.sentences[j].text}, "similarity": round(similarity, 3)})
     return conflicts

@@ -35,7 +35,7 @@ import Stemmer
 from marsad.analyse.frequencies import FrequencyTable, frequency_table
 from marsad.analyse.normalise import normalise
 from marsad.compare.align import coverage
-from marsad.compare.evidence import _dates_compatible
+from marsad.compare.evidence import dates_compatible
 from marsad.models import Analysed, EntityKind
 
 _QUOTE = regex.compile(r"[\"«»“”„‹›「」]")
@@ -297,8 +297,8 @@ def _date_overlap(values_a: frozenset[str], values_b: frozenset[str]) -> float |
         return None
     if not values_a or not values_b:
         return 0.0
-    matched_a = sum(any(_dates_compatible(x, y) for y in values_b) for x in values_a)
-    matched_b = sum(any(_dates_compatible(y, x) for x in values_a) for y in values_b)
+    matched_a = sum(any(dates_compatible(x, y, weekdays=False) for y in values_b) for x in values_a)
+    matched_b = sum(any(dates_compatible(y, x, weekdays=False) for x in values_a) for y in values_b)
     return (matched_a + matched_b) / (len(values_a) + len(values_b))
 
 
@@ -318,7 +318,7 @@ def conflicts(pa: Profile, pb: Profile) -> tuple[bool, bool]:
     places = bool(places_a and places_b and not places_a & places_b)
     dates_a = [value for value in pa.dates if _EVENT_DATE.fullmatch(value)]
     dates_b = [value for value in pb.dates if _EVENT_DATE.fullmatch(value)]
-    dates = bool(dates_a and dates_b and not any(_dates_compatible(x, y) for x in dates_a for y in dates_b))
+    dates = bool(dates_a and dates_b and not any(dates_compatible(x, y, weekdays=False) for x in dates_a for y in dates_b))
     return places, dates
 
 

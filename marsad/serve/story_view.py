@@ -17,7 +17,7 @@ from typing import Any
 
 from marsad.cluster.membership import Membership, explain_members
 from marsad.compare.align import align, similarity_matrix
-from marsad.compare.evidence import build_evidence
+from marsad.compare.evidence import build_evidence, dates_compatible
 from marsad.compare.model import model_for_dim
 from marsad.errors import ModelError
 from marsad.models import Analysed, Evidence
@@ -110,10 +110,10 @@ def _facts(doc: Analysed) -> dict[str, tuple[Fact, list[Any]]]:
 def _reported_elsewhere(key: str, others: list[set[str]]) -> bool:
     if any(key in other for other in others):
         return True
-    if key.startswith("date:") and not key.startswith("date:--"):
-        # "2019" and "2019-12" can name the same time: not a fact only one side has.
-        value = key[5:]
-        return any(o.startswith("date:") and (o[5:].startswith(value) or value.startswith(o[5:])) for other in others for o in other)
+    if key.startswith("date:"):
+        # "2019" and "2019-12", "--08-15" and "--08", a Wednesday and 2021-09-22 can name the same
+        # time: not a fact only one side has (the pair evidence's own test).
+        return any(o.startswith("date:") and dates_compatible(key[5:], o[5:]) for other in others for o in other)
     return False
 
 

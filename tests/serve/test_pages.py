@@ -82,3 +82,15 @@ def test_unknown_pages_are_404_pages(served):
         assert "not found" in response.text
     bad = served.client.get("/", params={"since": "yesterday"})
     assert bad.status_code == 422 and "since" in bad.text
+
+
+def test_a_date_another_column_names_otherwise_is_not_only_here():
+    from marsad.serve.story_view import _reported_elsewhere
+
+    # The seed pages: "الأربعاء" (no publish date to resolve it) against 2021-09-22, a Wednesday;
+    # "15 أغسطس" against "أغسطس" alone.
+    assert _reported_elsewhere("date:weekday:3", [{"date:2021-09-22"}])
+    assert _reported_elsewhere("date:--08-15", [{"place:x"}, {"date:--08"}])
+    assert _reported_elsewhere("date:2021", [{"date:2021-09"}])
+    assert not _reported_elsewhere("date:weekday:4", [{"date:2021-09-22"}])
+    assert not _reported_elsewhere("date:--08-15", [{"date:--09"}])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marsad.compare.evidence import _dates_compatible
+from marsad.compare.evidence import dates_compatible
 from marsad.models import Dimension
 
 
@@ -41,11 +41,15 @@ def test_conflict_when_aligned_sentences_disagree(engine):
     assert [(c["slot"], c["a"]["value"], c["b"]["value"]) for c in evidence.conflicts] == [("hour", 6.0, 5.0)]
 
 
-def test_dates_compatible():
-    assert _dates_compatible("2019", "2019-12") == "2019"
-    assert _dates_compatible("--08-15", "--08") == "--08"
-    assert _dates_compatible("2021-08-15", "--08-15") == "--08-15"
-    assert _dates_compatible("2019", "2020") is None
+def testdates_compatible():
+    assert dates_compatible("2019", "2019-12") == "2019"
+    assert dates_compatible("--08-15", "--08") == "--08"
+    assert dates_compatible("2021-08-15", "--08-15") == "--08-15"
+    assert dates_compatible("2019", "2020") is None
+    # A weekday no publish date resolved names the full dates that fall on it (2021-09-22 was a Wednesday).
+    assert dates_compatible("weekday:3", "2021-09-22") == dates_compatible("2021-09-22", "weekday:3") == "2021-09-22"
+    assert dates_compatible("weekday:4", "2021-09-22") is None and dates_compatible("weekday:3", "2021-09") is None
+    assert dates_compatible("weekday:3", "2021-09-22", weekdays=False) is None  # as the judge's features read them
 
 
 def test_date_conflict_and_count_conflict_in_aligned_sentences(engine):
