@@ -5,6 +5,7 @@ One cleaner per page format; :func:`clean_page` picks it from ``page.format``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import urlsplit
@@ -42,9 +43,18 @@ def clean_page(page: RawPage, is_place: Callable[[str], bool] = lambda _: False)
     return replace(article, outlet=outlet) if outlet != article.outlet else article
 
 
+_OTHER_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # a scheme, not a host's port ("example.com:8080")
+
+
 def url_host(url: str | None) -> str | None:
     """The host of a page address without ``www.``: ``https://www.reuters.com/x`` → ``reuters.com``."""
     if not url:
+        return None
+    url = url.strip()
+    # Only a web address has an outlet: "javascript:…", "mailto:…", "data:…", "file://…" have none.
+    if "://" in url and not url.lower().startswith(("http://", "https://")):
+        return None
+    if "://" not in url and _OTHER_SCHEME.match(url):
         return None
     try:
         host = urlsplit(url if "://" in url else "//" + url).hostname

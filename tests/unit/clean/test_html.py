@@ -140,3 +140,10 @@ def test_outlet_falls_back_to_the_url_host():
     assert article.outlet == "example.net"
     given = clean_page(RawPage(source="x.html", text=html, format="html", url="https://www.example.net/a", outlet="Example Net"))
     assert given.outlet == "Example Net"
+
+
+def test_only_a_web_address_gives_an_outlet():
+    from marsad.clean import url_host
+
+    assert [url_host(u) for u in ("javascript:alert(1)", "mailto:desk@example.net", "data:text/html,x", "file:///etc/passwd")] == [None] * 4
+    assert [url_host(u) for u in ("https://www.reuters.com/world", "reuters.com/world", "example.com:8080/x")] == ["reuters.com", "reuters.com", "example.com"]
