@@ -22,6 +22,7 @@ SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "p
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson", "parquet": "application/vnd.apache.parquet"}
 _LISTS = {"outlets", "languages"}  # list-valued story columns: "; "-joined in CSV, lists elsewhere
 _INTEGERS = {"size", "articles"}
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PARQUET_ROWS = 5000  # rows per Parquet row group: the records are read and written this many at a time
 
 Records = Iterable[dict[str, Any]]
@@ -71,8 +72,16 @@ def _csv_lines(records: Records, columns: Sequence[str]) -> Iterator[str]:
     writer.writeheader()
     yield taken()
     for record in records:
-        writer.writerow({key: "; ".join(value) if key in _LISTS and value is not None else value for key, value in record.items()})
+        writer.writerow({key: _cell("; ".join(value) if key in _LISTS and value is not None else value) for key, value in record.items()})
         yield taken()
+
+
+def _cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula ("=HYPERLINK(…)" in a scraped headline) is
+    given a leading apostrophe, which spreadsheets show as text (OWASP's advice for CSV files)."""
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def _parquet_chunks(pa, records: Records, columns: Sequence[str], chunk_bytes: int = 1 << 20) -> Iterator[bytes]:

