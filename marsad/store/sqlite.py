@@ -623,9 +623,9 @@ class SQLiteStore:
         last = max(dates) if dates else None
         self.db.execute(
             "UPDATE stories SET headline = ?, headline_article = ?, size = ?, articles = ?, first_published = ?, last_published = ?,"
-            " recency = ?, outlets = ?, languages = ?, centroid = ? WHERE id = ?",
+            " updated = ?, recency = ?, outlets = ?, languages = ?, centroid = ? WHERE id = ?",
             (headline, headline_article, sum(1 for m in members if m[5] is None), len(members), min(dates) if dates else None, last,
-             last or "", json.dumps(sorted({m[2] for m in members if m[2]}), ensure_ascii=False),
+             now_iso(), last or "", json.dumps(sorted({m[2] for m in members if m[2]}), ensure_ascii=False),
              json.dumps(sorted({m[3] for m in members if m[3]})), encode_vector(np.asarray(centroid, dtype=np.float32)), story_id),
         )
         return False

@@ -13,6 +13,8 @@ from marsad.store.sqlite import SQLiteStore
 
 def test_delete_article_recomputes_its_story(dated_and_undated):
     store, _, (s_old, _, _), (old1, _, _) = dated_and_undated
+    with store._lock, store.db:  # as if the story were last changed long ago
+        store.db.execute("UPDATE stories SET updated = '2000-01-01T00:00:00+00:00' WHERE id = ?", (s_old,))
     before = store.counts()
     found_before = store.articles(ArticleQuery(text="finance ministers Helsinki")).total
     generation = store.generation()
@@ -24,6 +26,7 @@ def test_delete_article_recomputes_its_story(dated_and_undated):
     assert story.outlets == ("apnews.com", "bbc.co.uk")  # reuters.com's only article is gone
     assert story.headline == "Budget rule agreed"  # the headline article went; the next one's title
     assert (story.first_published, story.last_published) == ("2021-09-23", "2021-09-23")
+    assert story.updated > "2000-01-01T00:00:00+00:00"  # the delete changed it
     found = store.articles(ArticleQuery(text="finance ministers Helsinki"))  # out of the full-text index
     assert found.total == found_before - 1 and old1.article.id not in [a.id for a in found.items]
     assert old1.article.id not in [aid for aid, _ in store.nearest(old1.analysis.document_vector, 10)]
