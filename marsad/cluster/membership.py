@@ -90,7 +90,7 @@ def explain_members(detail: StoryDetail, store: Store) -> dict[str, Membership]:
                 best = int(np.argmax(similarities[index, :index]))
                 matched, matched_score = ids[best], round(float(similarities[index, best]), 3)
         shared = sorted((entity for entity_id, entity in entities[article_id].items() if named_by[entity_id] > 1),
-                        key=lambda entity: (-named_by[entity.id], -entity.articles, entity.id))
+                        key=lambda entity: (-named_by[entity.id], -entity.mentions, entity.id))
         result[article_id] = Membership(
             article_id, score, matched, matched_score,
             tuple(EntityCount(entity.id, entity.kind, entity.label, named_by[entity.id]) for entity in shared[:MAX_SHARED]),

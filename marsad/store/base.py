@@ -49,6 +49,19 @@ class EntityCount:
 
 
 @dataclass(frozen=True)
+class EntityMentions:
+    """A canonical entity one article names, and how many times it names it."""
+
+    id: str
+    kind: str
+    label: str
+    mentions: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "label": self.label, "mentions": self.mentions}
+
+
+@dataclass(frozen=True)
 class ArticleRef:
     """An article as a line in a list: enough to show and link it."""
 
@@ -91,7 +104,7 @@ class StoredArticle:
     copy_of: str | None = None
     copy_kind: str | None = None
     copies: tuple[ArticleRef, ...] = ()  # later articles that copy this one
-    entities: tuple[EntityCount, ...] = ()  # ``articles`` is the mention count within this article
+    entities: tuple[EntityMentions, ...] = ()
     dates: tuple[str, ...] = ()  # date values named in the text, as precise as written
     quantities: tuple[str, ...] = ()  # "6 hour", "120000 civilian"
 

@@ -39,6 +39,7 @@ from marsad.store.base import (
     ArticleRef,
     Batch,
     EntityCount,
+    EntityMentions,
     NewArticle,
     Page,
     Store,
@@ -815,7 +816,7 @@ class SQLiteStore:
         analysis = decode_analysis(row[6])
         return StoredArticle(
             article=_article_from_json(row[0]), outlet=row[1], story_id=row[2], added=row[3], copy_of=row[4], copy_kind=row[5],
-            copies=copies, entities=tuple(EntityCount(*r) for r in entities),
+            copies=copies, entities=tuple(EntityMentions(*r) for r in entities),
             dates=tuple(dict.fromkeys(d.value for d in analysis.dates)),
             quantities=tuple(dict.fromkeys(q.key for q in analysis.quantities)),
         )

@@ -112,6 +112,8 @@ def test_article_clean_text_fields_entities(served):
     assert article["language"] == "ar"
     assert len(article["paragraphs"]) == 3
     assert HELSINKI in {entity["id"] for entity in article["entities"]}
+    # within one article an entity is counted in mentions, not articles
+    assert all(set(entity) == {"id", "kind", "label", "mentions"} and entity["mentions"] >= 1 for entity in article["entities"])
     original = served.client.get(f"/api/articles/{REUTERS}").json()
     assert [copy["id"] for copy in original["copies"]] == [served.wire_copy]
 
