@@ -66,8 +66,12 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         raise BinaryInput(source, "binary file, not text", "contains NUL bytes")
     try:
         return _checked(data.decode("utf-8"), source), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _damaged_utf8(data):
+            # windows-1256 decodes any byte, and UTF-8 Arabic read through it is still "mostly
+            # Arabic" letters (ط, ظ …): trying it would store the page as mojibake, silently.
+            raise UndecodableInput(source, f"not valid UTF-8: byte 0x{data[error.start]:02X} at offset {error.start}, in text that is otherwise UTF-8",
+                                   "repair the file or save it again as UTF-8") from None
     for encoding in _ARABIC_LEGACY:
         try:
             text = data.decode(encoding)
@@ -105,6 +109,16 @@ def _sniff_utf16(data: bytes) -> str | None:
     if high_stream(even) and not high_stream(odd):
         return "utf-16-be"
     return None
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 are UTF-8 all the same, but for a few bad bytes: many
+    well-formed multi-byte sequences, and bad bytes at most 1 % of them (a legacy code page's
+    text has almost no well-formed sequences: its letters are single bytes)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good >= 20 and bad <= max(3, good // 100)
 
 
 def _mostly_arabic(text: str) -> bool:

@@ -48,3 +48,17 @@ def test_read_paths_batch_goes_on_after_bad_files(tmp_path):
     pages = [r for r in results if not isinstance(r, InputError)]
     assert len(pages) == 2 and len(errors) == 2
     assert {e.source.rsplit("/", 1)[-1] for e in errors} == {"b.txt", "missing.txt"}
+
+
+def test_utf8_with_a_bad_byte_is_refused_not_read_as_windows_1256(tmp_path):
+    from marsad.errors import UndecodableInput
+
+    good = (TEXT * 5).encode("utf-8")
+    at = good.find("هلسنكي".encode())
+    path = tmp_path / "one-bad-byte.txt"
+    path.write_bytes(good[:at] + b"\xff" + good[at:])
+    with pytest.raises(UndecodableInput, match=rf"{path}: not valid UTF-8: byte 0xFF at offset {at}"):
+        read_path(path)
+    # A page written in windows-1256 is still read as windows-1256.
+    (tmp_path / "legacy.txt").write_bytes((TEXT * 5).encode("cp1256"))
+    assert read_path(tmp_path / "legacy.txt").text.count("هلسنكي") == 5
