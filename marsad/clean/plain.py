@@ -48,7 +48,7 @@ def clean_plain(page: RawPage, is_place: Callable[[str], bool] = lambda _: False
     """
     text = page.text.strip()
     title = page.title
-    published = _iso_date(page.published)
+    published = iso_date(page.published)
     blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.splitlines()
     paragraphs = [" ".join(block.split()) for block in blocks if block.strip()]
     paragraphs = drop_consent_notices(paragraphs)
@@ -129,7 +129,7 @@ def _cut_notice(paragraph: str) -> str:
     return " ".join(sentence for sentence, gone in zip(sentences, dropped) if not gone)
 
 
-def _iso_date(value: str | None) -> str | None:
+def iso_date(value: str | None) -> str | None:
     """``YYYY-MM-DD`` from a date as a feed gives it: ISO, "2021/11/05", "20211105[HHMMSS]", Unix
     time in seconds or milliseconds (the UTC day), "5 November 2021", "٥ نوفمبر ٢٠٢١", RFC 2822.
     "05/11/2021" is read day first, as most of the world (and every SemEval-2022 language but

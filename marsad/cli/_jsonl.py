@@ -1,25 +1,67 @@
 """JSON Lines input of the batch commands (``entities``, ``score-pairs``): one record a line,
-each bad line one named error, the rest still read."""
+each bad line one named error, the rest still read. ``-`` is standard input; a ``.gz`` file is
+read through gzip."""
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from marsad.errors import InputError, MalformedInput
 
+STDIN = Path("-")
+
+
+def head_bytes(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of the content (decompressed for ``.gz``), standard input left unread.
+
+    Raises:
+        OSError: the file cannot be read; gzip.BadGzipFile / EOFError: a ``.gz`` that is not gzip.
+    """
+    if path == STDIN:
+        if not hasattr(sys.stdin.buffer, "peek"):  # a test harness's or a program's own stream: made peekable
+            sys.stdin = io.TextIOWrapper(io.BufferedReader(sys.stdin.buffer), encoding="utf-8", errors="replace")
+        return sys.stdin.buffer.peek(size)[:size]
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as handle:
+        return handle.read(size)
+
+
+@contextlib.contextmanager
+def open_text(path: Path, newline: str | None = None) -> Iterator[TextIO]:
+    """The file (or standard input, for ``-``; gzip's content, for ``.gz``) as UTF-8 text."""
+    if path == STDIN:
+        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=newline)
+    elif path.suffix.lower() == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace", newline=newline) as handle:
+            yield handle
+    else:
+        with open(path, encoding="utf-8", errors="replace", newline=newline) as handle:
+            yield handle
+
 
 def json_records(path: Path) -> Iterator[tuple[str, int, object] | InputError]:
-    """``(source, line number, record)`` for each non-blank line of ``path``, or the line's error."""
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            source = f"{path}:{number}"
-            try:
-                yield source, number, json.loads(line)
-            except json.JSONDecodeError as error:
-                yield MalformedInput(source, f"not valid JSON ({error.msg})")
-            except RecursionError:  # nested thousands deep, as marsad.ingest.jsonl reads it
-                yield MalformedInput(source, "JSON nested too deeply", "a record is one flat object")
+    """``(source, line number, record)`` for each non-blank line of ``path``, or the line's error
+    (a file that cannot be read, or a ``.gz`` cut short, is one error after the lines read)."""
+    number = 0
+    try:
+        with open_text(path) as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                source = f"{path}:{number}"
+                try:
+                    yield source, number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    yield MalformedInput(source, f"not valid JSON ({error.msg})")
+                except RecursionError:  # nested thousands deep, as marsad.ingest.jsonl reads it
+                    yield MalformedInput(source, "JSON nested too deeply", "a record is one flat object")
+    except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError
+        where = f" after line {number}" if number else ""
+        yield InputError(str(path), f"cannot read{where}", str(getattr(error, "strerror", None) or error))

@@ -1,7 +1,7 @@
 """``marsad entities FILE``: the people, places and organisations of each text, one line per input.
 
 Inputs: JSON Lines, one text a line, ``{"id": …, "text": …, "language": …}`` (``language`` is
-optional: detected when missing), or any page ``marsad clean`` reads (its clean text is tagged:
+optional: detected when missing; ``-`` reads standard input, ``.gz`` is decompressed), or any page ``marsad clean`` reads (its clean text is tagged:
 title, then paragraphs, a blank line between). Output, one line per input:
 ``{"id", "entities": [{"start", "end", "kind", "form", "id", "text"}]}`` with offsets into the
 text as given (for a page: into its clean title and paragraphs joined by blank lines). ``kind``
@@ -20,10 +20,11 @@ from pathlib import Path
 
 import click
 
-from marsad.cli._jsonl import json_records
+from marsad.cli._jsonl import STDIN, head_bytes, json_records
 from marsad.cli._options import entity_pieces_option
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.errors import InputError, MalformedInput
+from marsad.ingest.decode import check_text
 
 
 def _records(path: Path) -> Iterator[tuple[object, str, str | None] | InputError]:
@@ -35,19 +36,25 @@ def _records(path: Path) -> Iterator[tuple[object, str, str | None] | InputError
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield MalformedInput(source, 'expected an object with "text" (and optionally "id", "language")')
             continue
+        try:
+            check_text(record["text"], source, "text")  # NUL, control characters, a lone surrogate
+        except InputError as error:
+            yield error
+            continue
         language = record.get("language") or record.get("lang")
         yield record.get("id", number), record["text"], language if isinstance(language, str) and language else None
 
 
 def _is_jsonl(path: Path) -> bool:
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
+    """JSON Lines by name (``.jsonl``, ``.ndjson``, either ``.gz``) or by a first character ``{``."""
+    suffixes = [suffix.lower() for suffix in path.suffixes[-2:]]
+    if suffixes[-1:] in ([".jsonl"], [".ndjson"]) or suffixes in ([".jsonl", ".gz"], [".ndjson", ".gz"]):
         return True
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            first = next((line for line in handle if line.strip()), "")
-    except OSError:
-        return False
-    return first.lstrip().startswith("{")
+        head = head_bytes(path)
+    except (OSError, EOFError):
+        return False  # read as a page, which names the problem
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
 def entity_items(engine, finder, units: list[tuple[str, str]], language: str | None) -> list[dict]:
@@ -76,6 +83,8 @@ def entity_items(engine, finder, units: list[tuple[str, str]], language: str | N
 def entities(path: Path, as_json: bool, entity_pieces: int) -> None:
     """People, places and organisations in FILE: JSON Lines of {"id", "text", "language"}, or pages.
 
+    FILE may be "-" (standard input) or gzip-compressed (".gz").
+
     One output line per input: {"id", "entities": [{"start", "end", "kind", "form", "id", "text"}]},
     offsets into the text as given. A bad line gets one line on stderr; the rest is still tagged.
     The entity encoder reads every text whole beside the CRF (--entity-pieces: ingest's default
@@ -88,10 +97,10 @@ def entities(path: Path, as_json: bool, entity_pieces: int) -> None:
     engine = Engine(Settings(encoder="hashing"))  # cleaning and language only: no vectors are needed
     finder = EntityFinder(engine.gazetteer, entity_pieces=entity_pieces)
     failed = 0
-    if not path.exists():
+    if path != STDIN and not path.exists():
         stderr_console().print(f"[red]error[/red] {path}: no such file", highlight=False, soft_wrap=True)
         sys.exit(1)
-    if path.is_file() and _is_jsonl(path):
+    if (path == STDIN or path.is_file()) and _is_jsonl(path):
         items = ((record, [("p0", record[1])] if record[1] else [], record[2]) if not isinstance(record, InputError) else (record, None, None) for record in _records(path))
     else:
         items = ((article, _units(article), article.language) if not isinstance(article, InputError) else (article, None, None) for article in engine.clean_paths([path]))

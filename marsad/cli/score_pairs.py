@@ -28,10 +28,12 @@ from pathlib import Path
 
 import click
 
-from marsad.cli._jsonl import json_records
+from marsad.cli._jsonl import STDIN, head_bytes, json_records, open_text
 from marsad.cli._options import pair_encoder_option
 from marsad.cli._output import print_json_line, stderr_console
+from marsad.clean.plain import iso_date
 from marsad.errors import InputError, MalformedInput, MarsadError
+from marsad.ingest.decode import check_page
 from marsad.models import Analysed, Article
 from marsad.settings import ENCODERS, Settings
 
@@ -58,14 +60,17 @@ def _article(record: object, source: str, side: str) -> Article:
     paragraphs = tuple(p.strip() for p in text.replace("\r\n", "\n").split("\n") if p.strip())
     language = record.get("language") or record.get("lang")
     published = record.get("published") or record.get("publish_date") or record.get("date")
-    return Article(
+    article = Article(
         source=f"{source}:{side}",
         title=(title or "").strip() or None,
         paragraphs=paragraphs,
         language=language if isinstance(language, str) and language else None,
-        published=str(published)[:10] if published else None,
+        # As clean reads a feed's date: ISO, RFC 2822 ("Fri, 05 Nov 2021 …"), Unix time, "5 November 2021".
+        published=iso_date(str(published)) if published not in (None, "") and not isinstance(published, bool) else None,
         agency=record.get("agency") if isinstance(record.get("agency"), str) else None,
     )
+    check_page(article)  # NUL, control characters, a lone surrogate: this pair's error, not the batch's
+    return article
 
 
 def read_jsonl(path: Path) -> Iterator[PairInput | InputError]:
@@ -96,7 +101,7 @@ def _article_files(folder: Path) -> dict[str, Path]:
 def read_csv(path: Path) -> Iterator[PairInput | InputError]:
     csv.field_size_limit(sys.maxsize)
     files: dict[str, Path] | None = None
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+    with open_text(path, newline="") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or "pair_id" not in reader.fieldnames:
             yield MalformedInput(str(path), 'not a SemEval pairs CSV (no "pair_id" column)')
@@ -137,10 +142,9 @@ def _read_article_file(files: dict[str, Path], article_id: str, language: str | 
 def read_pairs(path: Path) -> Iterator[PairInput | InputError]:
     """Pairs from a JSON Lines or CSV file (told apart by the first character of the content)."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError as error:
-        yield InputError(str(path), f"cannot read ({error.strerror or error})")
+        head = head_bytes(path).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except (OSError, EOFError) as error:
+        yield InputError(str(path), f"cannot read ({getattr(error, 'strerror', None) or error})")
         return
     if not head:
         yield InputError(str(path), "empty file")
@@ -149,6 +153,8 @@ def read_pairs(path: Path) -> Iterator[PairInput | InputError]:
 
 
 def _count_lines(path: Path) -> int | None:
+    if path == STDIN or path.suffix.lower() == ".gz":
+        return None  # not read twice
     try:
         with open(path, "rb") as handle:
             return sum(1 for line in handle if line.strip())

@@ -67,3 +67,20 @@ def test_entity_pieces_chooses_how_much_the_encoder_reads(tmp_path, monkeypatch)
     assert budgets == [0, -1, 64]
     result = CliRunner().invoke(cli, ["entities", "--entity-pieces", "-5", str(texts)])
     assert result.exit_code == 2 and "--entity-pieces" in result.output and "Traceback" not in result.output
+
+
+def test_entities_read_standard_input_and_gzip_and_refuse_a_bad_text_alone(tmp_path):
+    import gzip
+
+    lines = [json.dumps({"id": "en", "text": "Mark Milley met Valery Gerasimov in Helsinki."}), '{"id": "bad", "text": "\\ud800 x"}',
+             json.dumps({"id": "ar", "text": "التقى مارك ميلي فاليري جيراسيموف في هلسنكي"}, ensure_ascii=False)]
+    content = "\n".join(lines) + "\n"
+    (tmp_path / "texts.jsonl.gz").write_bytes(gzip.compress(content.encode("utf-8")))
+    (tmp_path / "texts.gz").write_bytes(gzip.compress(content.encode("utf-8")))  # JSON Lines by content
+    for args, given in (([str(tmp_path / "texts.jsonl.gz")], None), ([str(tmp_path / "texts.gz")], None), (["-"], content)):
+        result = CliRunner().invoke(cli, ["entities", "--json", "--entity-pieces", "0", *args], input=given)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert ":2: field 'text' holds a lone surrogate U+D800" in result.stderr
+        found = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [line["id"] for line in found] == ["en", "ar"]
+        assert all("person:JRSMF" in {e["id"] for e in line["entities"]} for line in found)

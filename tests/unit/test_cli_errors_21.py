@@ -67,6 +67,24 @@ def test_score_pairs_reads_semeval_text1_text2_jsonl(tmp_path):
     assert json.loads(result.stdout.splitlines()[0])["id"] == "1_2"
 
 
+
+def test_score_pairs_bad_record_is_one_line_and_the_others_are_scored(tmp_path):
+    from marsad.cli.score_pairs import _article
+
+    good = {"id": "ok", "a": {"text": "The president met the minister in Cairo on Monday."}, "b": {"text": "The minister met the president in Cairo."}}
+    lines = [json.dumps(good), '{"id": "surrogate", "a": {"text": "\\ud800 x"}, "b": {"text": "y"}}',
+             '{"id": "nul", "a": {"text": "a\\u0000b"}, "b": {"text": "y"}}', json.dumps({**good, "id": "ok2"})]
+    content = "\n".join(lines) + "\n"
+    (tmp_path / "pairs.jsonl").write_text(content, encoding="utf-8")
+    for args, given in (([tmp_path / "pairs.jsonl"], None), (["-"], content)):
+        result = CliRunner().invoke(cli, ["score-pairs", "--encoder", "hashing", *map(str, args)], input=given)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["ok", "ok2"]
+        assert ":2:a: field 'text' holds a lone surrogate" in result.stderr and ":3:a: field 'text' is binary" in result.stderr
+    # A feed's date as clean reads it, not its first ten characters ("Fri, 05 No").
+    dates = ["Fri, 05 Nov 2021 10:00:00 GMT", 1636070400, "2021-11-05T10:00:00Z", "not a date"]
+    assert [_article({"text": "x", "published": value}, "s", "a").published for value in dates] == ["2021-11-05"] * 3 + [None]
+
 def test_hints_name_real_options():
     from pathlib import Path
 
