@@ -77,6 +77,7 @@ def export(what: str, output: Path, db: Path, file_format: str | None, text, ent
             chunks = export_chunks(chosen, records(), columns)
             with open(temporary, "wb") as output_file:
                 output_file.writelines(chunks)
+        os.chmod(temporary, _mode_for(output))  # mkstemp's file is private (0600); an export is not
         os.replace(temporary, output)
     except MarsadError as error:
         raise click.ClickException(str(error)) from None
@@ -86,3 +87,13 @@ def export(what: str, output: Path, db: Path, file_format: str | None, text, ent
         store.close()
         Path(temporary).unlink(missing_ok=True)
     stderr_console().print(f"exported {written} {what} → {output} ({chosen})", highlight=False, soft_wrap=True)
+
+
+def _mode_for(output: Path) -> int:
+    """The permissions of the file the export replaces, or of a new file under the user's umask."""
+    try:
+        return output.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -196,9 +196,16 @@ def _iso_date(value: str | None, option: str) -> str | None:
         return None
     import re
 
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+    from datetime import date
+
+    value = value.strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD (2021-09-22), YYYY-MM or YYYY", param_hint=option)
-    return value.strip()
+    try:  # a month 13, a 30 February: no such day
+        date.fromisoformat((value + "-01-01")[:10] if len(value) < 10 else value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is no date in the calendar", param_hint=option) from None
+    return value
 
 
 def story(story_id: str, db: Path, as_json: bool) -> None:

@@ -81,6 +81,26 @@ def test_export_filters_as_articles_and_stories_do(dated_and_undated, tmp_path):
     assert exported("stories", "--since", "2021-09-01", "--until", "2021-09-30") == [s_old]
     bad = run("export", "articles", output, "--db", path, "--since", "last week")
     assert bad.exit_code == 2 and "--since" in bad.output and "Traceback" not in bad.output
+    for option, value in (("--since", "2021-13-01"), ("--until", "2021-02-30")):
+        bad = run("export", "articles", output, "--db", path, option, value)
+        assert bad.exit_code == 2 and "no date in the calendar" in bad.output and option in bad.output
+
+
+def test_an_export_is_readable_as_the_file_it_replaces_or_under_the_umask(dated_and_undated, tmp_path):
+    import os
+    import stat
+
+    _, path, _, _ = dated_and_undated
+    output = tmp_path / "shared.csv"
+    mask = os.umask(0o022)
+    try:
+        assert run("export", "stories", output, "--db", path).exit_code == 0
+        assert stat.S_IMODE(output.stat().st_mode) == 0o644  # not mkstemp's private 0600
+        output.chmod(0o640)
+        assert run("export", "stories", output, "--db", path).exit_code == 0
+        assert stat.S_IMODE(output.stat().st_mode) == 0o640
+    finally:
+        os.umask(mask)
 
 
 def test_export_refuses_an_unknown_format_and_leaves_nothing(dated_and_undated, tmp_path):
