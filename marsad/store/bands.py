@@ -222,6 +222,26 @@ class BandIndex:
         self._saved = named
 
     @staticmethod
+    def forget(loaded: "BandIndex | None", path: Path | None, rowid: int) -> None:
+        """An article at ``rowid`` left the fingerprint table: its keys stay (a look-up of them no
+        longer finds it), but the count of articles the index covers, which loading checks against
+        the table, goes down by one, in ``loaded`` and in the saved note, so neither looks stale."""
+        if loaded is not None and rowid <= loaded.watermark:
+            loaded.articles = max(loaded.articles - 1, 0)
+        if path is None or not (path / NOTE).exists():
+            return
+        try:
+            note = json.loads((path / NOTE).read_text())
+            if rowid > int(note["watermark"]):
+                return
+            note["articles"] = max(int(note["articles"]) - 1, 0)
+            temporary = path / (NOTE + ".tmp")
+            temporary.write_text(json.dumps(note))
+            os.replace(temporary, path / NOTE)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # an unreadable note is rebuilt from the table when next loaded, as before
+
+    @staticmethod
     def remove(path: Path | None) -> None:
         """Delete a saved index (after the bands it caches were rewritten)."""
         if path is not None and path.is_dir():

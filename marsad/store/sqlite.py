@@ -551,6 +551,9 @@ class SQLiteStore:
         if self.read_only:
             raise StoreError(f"{self.location}: opened read-only")
         with self._lock:
+            # Loaded while the saved index and the table still agree: loaded after the delete, the
+            # saved one (which holds the article) would look stale and be rebuilt whole.
+            index = self._vector_index()
             with self._writing(f"deleting {article_id}"):
                 row = self.db.execute("SELECT rowid, story_id, copy_of, fields, vector FROM articles WHERE id = ?", (article_id,)).fetchone()
                 if row is None:
@@ -571,17 +574,18 @@ class SQLiteStore:
                     self._count_entities(article_id, story_id, -1)
                 self.db.execute("INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
                                 (rowid, normalise(article.title or ""), normalise(article.text)))
-                self.db.execute("DELETE FROM article_fingerprints WHERE rowid = ?", (rowid,))
+                fingerprinted = self.db.execute("DELETE FROM article_fingerprints WHERE rowid = ?", (rowid,)).rowcount > 0
                 self.db.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
                 self.db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
                 self.db.execute("UPDATE counters SET value = value - 1 WHERE name = ?", ("articles" if independent else "copies",))
                 story_deleted = self._restate_story(story_id, article_id, decode_vector(vector) if independent else None,
                                                     promoted) if story_id else False
                 self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'generation'")
-            index = self._vector_index()  # loaded (or rebuilt) if this process had not: the saved one holds the article too
             if index is not None:
                 index.remove([article_id])
                 self.save_index()
+            if fingerprinted:  # the band index keeps the keys; its count of articles follows the table's
+                BandIndex.forget(self._bands, self._bands_path(), rowid)
         return DeletedArticle(article_id, story_id, story_deleted, promoted)
 
     def _count_entities(self, article_id: str, story_id: str | None, step: int) -> None:

@@ -72,3 +72,29 @@ def test_cli_delete(dated_and_undated):
     assert refused.exit_code == 1 and "nothing deleted" in refused.output
     with SQLiteStore(path) as reopened:  # the saved vector index no longer holds it
         assert old1.article.id not in [aid for aid, _ in reopened.nearest(old1.analysis.document_vector, 10)]
+
+
+def test_a_delete_leaves_neither_saved_index_stale(tmp_path, caplog):
+    """As `xargs marsad delete` runs it: each delete a process of its own, the next ingest another."""
+    import logging
+
+    from marsad.engine import Engine
+    from marsad.settings import Settings
+    from tests.integration.test_ingest_kill import _pages
+
+    pages = tmp_path / "pages"
+    _pages(pages, 12)
+    engine = Engine(Settings(encoder="hashing"))
+    with SQLiteStore(tmp_path / "d.db") as store:
+        assert engine.ingest([pages], store, batch_size=4).stored == 12
+        gone = [row[0] for row in store.db.execute("SELECT a.id FROM articles a JOIN article_fingerprints f ON f.rowid = a.rowid LIMIT 2")]
+    assert len(gone) == 2
+    caplog.set_level(logging.INFO, logger="marsad")
+    for article_id in gone:
+        with SQLiteStore(tmp_path / "d.db") as store:  # a fresh process: the indexes load from their files
+            assert store.delete_article(article_id) is not None
+    with SQLiteStore(tmp_path / "d.db") as store:
+        store._vector_index(), store._band_index()
+        assert store._band_index().articles == store.db.execute("SELECT count(*) FROM article_fingerprints").fetchone()[0]
+        assert len(store._vector_index()) == 10
+    assert not [record for record in caplog.records if "stale" in record.getMessage() or "rebuilding" in record.getMessage()]
