@@ -118,9 +118,24 @@ def outlet_filter(column: str, outlet: str) -> tuple[str, list[str]]:
 
 
 def fts_query(text: str) -> str | None:
-    """Plain words → an FTS5 query matching all of them (normalised as the index is)."""
+    """Plain words → an FTS5 query matching all of them (normalised as the index is); an Arabic
+    word also matches itself behind the clitics written onto it ("موسكو" finds "وموسكو",
+    "الروسية" finds "والروسية", "بالروسية" and "للروسية")."""
     words = _WORD.findall(normalise(text))
-    return " ".join(f'"{word}"' for word in words) or None
+    return " AND ".join(_with_clitics(word) for word in words) or None  # FTS5 wants AND written after a group
+
+
+# Conjunctions and prepositions written onto the next word, alone and as news stacks them.
+_ARABIC_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+
+
+def _with_clitics(word: str) -> str:
+    if len(word) < 3 or not "\u0621" <= word[0] <= "\u064a":
+        return f'"{word}"'
+    forms = [word] + [clitic + word for clitic in _ARABIC_CLITICS]
+    if word.startswith("ال") and len(word) > 3:
+        forms += [prefix + word[1:] for prefix in ("ل", "ول", "فل")]  # ل + الروسية is written للروسية
+    return "(" + " OR ".join(f'"{form}"' for form in dict.fromkeys(forms)) + ")"
 
 
 def _add_text_filter(where: list[str], params: list[Any], text: str, clause: str) -> None:

@@ -212,6 +212,18 @@ def test_a_search_of_no_words_finds_nothing(two_stories):
         assert store.articles(ArticleQuery(text=text)).total == 0
 
 
+
+def test_an_arabic_search_word_is_found_behind_its_clitics(engine, tmp_path):
+    with SQLiteStore(tmp_path / "c.db") as store:
+        text = "وصل الوفد إلى هلسنكي وموسكو تراقب، وقالت الصحف بالروسية إن المحادثات للروسية ستطول. " * 2
+        analysed = _article(engine, "محادثات هلسنكي", text, language="ar")
+        store.add(Batch((NewArticle(analysed, "s1"),), (_state("s1", [analysed]),)))
+        for words in ("موسكو", "الروسية", "هلسنكي موسكو", "الصحف المحادثات", "قالت"):
+            assert store.articles(ArticleQuery(text=words)).total == 1, words
+        for words in ("لموسكو", "موسكو لندن", "الصينية"):  # a clitic the user typed is kept; every word must be found
+            assert store.articles(ArticleQuery(text=words)).total == 0, words
+        assert store.stories(StoryQuery(text="موسكو")).total == 1
+
 def test_two_stories_merged_into_a_new_one_keep_both_outlet_lists(two_stories, engine):
     store, (a1, a2, copy, b1), (s1, s2) = two_stories
     fresh = _article(engine, "A bridge between them", BODY_A + " " + BODY_B, published="2021-10-02")
