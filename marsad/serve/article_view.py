@@ -5,18 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marsad.models import Analysed
+from marsad.serve.interface import DEFAULT_LANGUAGE, note
 from marsad.serve.marks import Piece, UnitMarks
 from marsad.store.base import ArticleRef
-
-#: What each kind of evidence item is called on the page.
-KIND_NAMES = {
-    "person": "person",
-    "place": "place",
-    "organisation": "organisation",
-    "date": "date",
-    "quantity": "number",
-}
-
 
 @dataclass(frozen=True)
 class ArticleView:
@@ -56,7 +47,6 @@ def article_view(analysed: Analysed, marks: UnitMarks | None = None, *, outlet: 
     )
 
 
-def fact_note(item: dict, who: str) -> str:
-    """The hover note of a one-sided fact: ``only Reuters reports this date``."""
-    kind = KIND_NAMES.get(item.get("kind", ""), item.get("kind", "fact"))
-    return f"only {who} reports this {kind}"
+def fact_note(item: dict, who: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The hover note of a one-sided fact: "تنفرد به reuters.com (تاريخ)", "only reuters.com reports this date"."""
+    return note("note_only", language, who=who, kind=item.get("kind", "fact"))

@@ -110,7 +110,54 @@ LABELS: dict[str, tuple[str, str]] = {
     "gregorian": ("ميلادي", "Gregorian"),
     "hijri": ("هجري", "Hijri"),
     "other_language": ("English", "العربية"),
+    # The seven SemEval-2022 Task 8 dimensions and the four points of its scale.
+    "dim_overall": ("الإجمالي", "overall"),
+    "dim_geography": ("المكان", "geography"),
+    "dim_entities": ("الكيانات", "entities"),
+    "dim_time": ("الزمن", "time"),
+    "dim_narrative": ("الرواية", "narrative"),
+    "dim_style": ("الأسلوب", "style"),
+    "dim_tone": ("النبرة", "tone"),
+    "scale_1": ("متشابهان جدًا", "very similar"),
+    "scale_2": ("متشابهان إلى حد ما", "somewhat similar"),
+    "scale_3": ("مختلفان إلى حد ما", "somewhat dissimilar"),
+    "scale_4": ("مختلفان جدًا", "very dissimilar"),
+    # Kinds of evidence, and the notes a marked fact shows on hover ({…} filled in by :func:`note`).
+    "kind_person": ("شخص", "person"),
+    "kind_place": ("مكان", "place"),
+    "kind_organisation": ("منظمة", "organisation"),
+    "kind_date": ("تاريخ", "date"),
+    "kind_quantity": ("رقم", "number"),
+    "note_only": ("تنفرد به {who} ({kind})", "only {who} reports this {kind}"),
+    "note_shared": ("مشترك ({kind})", "shared {kind}"),
+    "note_aligned": ("الجملتان المتقابلتان {number}، التشابه {similarity}", "aligned pair {number}, similarity {similarity}"),
+    "note_conflict": ("{slot}: تقول {a} {a_text}، وتقول {b} {b_text}", "{slot}: {a} says {a_text}, {b} says {b_text}"),
+    "similarity": ("التشابه", "similarity"),
+    "copy_mark": ("نسخة", "copy"),
+    "utc": ("بالتوقيت العالمي", "UTC"),
 }
+
+# Counted nouns by CLDR plural category (babel's rules): Arabic has six, English two. "{n}" is the number.
+COUNTED: dict[str, dict[str, dict[str, str]]] = {
+    "results": {
+        "ar": {"zero": "لا نتائج", "one": "نتيجة واحدة", "two": "نتيجتان", "few": "{n} نتائج", "many": "{n} نتيجة", "other": "{n} نتيجة"},
+        "en": {"one": "{n} found", "other": "{n} found"},
+    },
+    "articles": {
+        "ar": {"zero": "لا مقالات", "one": "مقال واحد", "two": "مقالان", "few": "{n} مقالات", "many": "{n} مقالًا", "other": "{n} مقال"},
+        "en": {"one": "{n} article", "other": "{n} articles"},
+    },
+    "stored_articles": {
+        "ar": {"zero": "لا مقالات مخزنة", "one": "مقال واحد مخزن", "two": "مقالان مخزنان", "few": "{n} مقالات مخزنة", "many": "{n} مقالًا مخزنًا", "other": "{n} مقال مخزن"},
+        "en": {"one": "{n} article stored", "other": "{n} articles stored"},
+    },
+    "copies": {
+        "ar": {"zero": "لا نسخ", "one": "نسخة واحدة", "two": "نسختان", "few": "{n} نسخ", "many": "{n} نسخة", "other": "{n} نسخة"},
+        "en": {"one": "{n} copy", "other": "{n} copies"},
+    },
+}
+# The evidence's plural group names ("people") as kinds ("person").
+GROUP_KINDS = {"people": "person", "places": "place", "organisations": "organisation", "dates": "date", "numbers": "quantity"}
 # The language the "other language" link switches to.
 OTHER_LANGUAGE = {"ar": "en", "en": "ar"}
 
@@ -150,6 +197,69 @@ def calendar(request: Any) -> str:
 def translate(key: str, language: str) -> str:
     arabic, english = LABELS[key]
     return arabic if language == "ar" else english
+
+
+def note(key: str, language: str, **values: object) -> str:
+    """A ``note_*`` label filled in: ``note("note_only", "ar", who="reuters.com", kind="date")``;
+    a ``kind`` is given in the reader's language."""
+    if "kind" in values:
+        kind = str(values["kind"])
+        kind = GROUP_KINDS.get(kind, kind)
+        values["kind"] = translate(f"kind_{kind}", language) if f"kind_{kind}" in LABELS else kind
+    return translate(key, language).format(**values)
+
+
+def count_words(number: int, key: str, language: str) -> str:
+    """``number`` with its noun in the right plural form: "9 مقالًا مخزنًا", "مقالان", "2 articles"."""
+    from babel import Locale
+
+    forms = COUNTED[key]["ar" if language == "ar" else "en"]
+    category = Locale.parse(language if language in INTERFACE_LANGUAGES else "en").plural_form(number)
+    return forms.get(category, forms["other"]).format(n=number)
+
+
+_RELATIVE = {  # "rel:<n><unit>" as marsad.analyse.dates writes a date the text gives relative to its own
+    "-1D": ("أمس", "yesterday"), "0D": ("اليوم", "today"), "1D": ("غدًا", "tomorrow"),
+    "-1W": ("الأسبوع الماضي", "last week"), "0W": ("هذا الأسبوع", "this week"), "1W": ("الأسبوع المقبل", "next week"),
+    "-1M": ("الشهر الماضي", "last month"), "0M": ("هذا الشهر", "this month"), "1M": ("الشهر المقبل", "next month"),
+    "-1Y": ("العام الماضي", "last year"), "0Y": ("هذا العام", "this year"), "1Y": ("العام المقبل", "next year"),
+}
+_UNIT_DAYS = {"D": 1, "W": 7, "M": 30, "Y": 365}
+
+
+def _relative(offset: str, language: str) -> str:
+    if offset in _RELATIVE:
+        arabic, english = _RELATIVE[offset]
+        return arabic if language == "ar" else english
+    from datetime import timedelta
+
+    from babel.dates import format_timedelta
+
+    unit = {"D": "day", "W": "week", "M": "month", "Y": "year"}[offset[-1]]
+    return format_timedelta(timedelta(days=int(offset[:-1]) * _UNIT_DAYS[offset[-1]]), granularity=unit, threshold=2,
+                            add_direction=True, locale=language)
+
+
+def fact_value(value: str, language: str, calendar_name: str = "gregorian") -> str:
+    """A date value the analysis resolved, as the reader writes it: "2021-09" → "سبتمبر 2021",
+    "--08-15" → "15 أغسطس", "weekday:3" → "الأربعاء"; full dates as :func:`format_date`; others as they are."""
+    from babel.dates import format_skeleton, get_day_names, get_month_names
+
+    try:
+        if value.startswith("rel:"):
+            return _relative(value[4:], language)
+        if value.startswith("weekday:"):
+            return get_day_names("wide", locale=language)[int(value[8:]) - 1]  # babel counts from Monday = 0
+        if value.startswith("--"):
+            month, _, day = value[2:].partition("-")
+            if not day:
+                return get_month_names("wide", locale=language)[int(month)]
+            return format_skeleton("MMMMd", Date(2000, int(month), int(day)), locale=language)
+        if len(value) == 7 and value[4] == "-":
+            return format_skeleton("yMMMM", Date(int(value[:4]), int(value[5:]), 1), locale=language)
+    except (ValueError, KeyError, IndexError):
+        return value
+    return format_date(value, language, calendar_name) or value
 
 
 def format_date(value: str | None, language: str, calendar_name: str = "gregorian") -> str | None:
@@ -223,9 +333,30 @@ def _same_page(request: Any, **changes: str) -> str:
     return request.url.path + "?" + urlencode({**parameters, **changes})
 
 
+@pass_context
+def count(context, number: int, key: str) -> str:
+    """``{{ count(result.total, "results") }}``: the number with its noun, in the reader's language."""
+    request = _request(context)
+    return count_words(number, key, interface_language(request) if request is not None else DEFAULT_LANGUAGE)
+
+
+@pass_context
+def fact(context, value: str) -> str:
+    """``{{ fact(d.value) }}``: a resolved date value in the reader's language and calendar."""
+    request = _request(context)
+    if request is None:
+        return fact_value(value, DEFAULT_LANGUAGE)
+    return fact_value(value, interface_language(request), calendar(request))
+
+
+def reader(request: Any) -> tuple[str, str]:
+    """(language, calendar) of the request, for views built in Python."""
+    return (interface_language(request), calendar(request)) if request is not None else (DEFAULT_LANGUAGE, "gregorian")
+
+
 def template_globals() -> dict[str, Any]:
     """What ``create_app`` adds to the Jinja environment."""
-    return {"label": label, "date": date, "page_language": page_language}
+    return {"label": label, "date": date, "page_language": page_language, "count": count, "fact": fact}
 
 
 def remember_choices(request: Any, response: Any) -> Any:

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from marsad.serve.api import ARTICLE_ID, STORY_ID, Filters, StoryFilters, compare_stored, merged_into, search
 from marsad.serve.article_view import article_view
 from marsad.serve.compare_view import compare_view
-from marsad.serve.interface import remember_choices
+from marsad.serve.interface import interface_language, remember_choices
 from marsad.serve.story_view import story_view
 from marsad.store.base import ArticleQuery, StoryQuery
 
@@ -75,7 +75,7 @@ def story_page(request: Request, story_id: str):
         if survivor := merged_into(store, story_id):  # merged into another story: show that one
             return RedirectResponse(f"/story/{survivor}", status_code=308)
         raise HTTPException(404, f"no story {story_id[:40]!r} in the store")
-    view = story_view(detail, store)
+    view = story_view(detail, store, interface_language(request))
     return _render(request, "story.html", story=view)
 
 
@@ -86,7 +86,12 @@ def article_page(request: Request, article_id: str):
     analysed = store.analysed(article_id) if stored else None
     if stored is None or analysed is None:
         raise HTTPException(404, f"no article {article_id[:40]!r} in the store")
-    return _render(request, "article.html", stored=stored, view=article_view(analysed, outlet=stored.outlet, copies=stored.copies))
+    # Dates and numbers as the text writes them ("الأربعاء", "ست ساعات"), each value once; the
+    # resolved value is the hover note (in the reader's language for a date).
+    facts = {"dates": list({d.value: (d.text, d.value) for d in reversed(analysed.analysis.dates)}.values())[::-1],
+             "quantities": list({q.key: (q.text, q.key) for q in reversed(analysed.analysis.quantities)}.values())[::-1]}
+    return _render(request, "article.html", stored=stored, facts=facts,
+                   view=article_view(analysed, outlet=stored.outlet, copies=stored.copies))
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -94,7 +99,8 @@ def compare_page(request: Request, a: Annotated[str, Query(max_length=40)], b: A
     doc_a, doc_b, comparison = compare_stored(request, a, b)
     store = request.app.state.store
     ref_a, ref_b = store.article(a), store.article(b)
-    view = compare_view(doc_a, doc_b, comparison, outlet_a=ref_a.outlet if ref_a else None, outlet_b=ref_b.outlet if ref_b else None)
+    view = compare_view(doc_a, doc_b, comparison, outlet_a=ref_a.outlet if ref_a else None, outlet_b=ref_b.outlet if ref_b else None,
+                        language=interface_language(request))
     return _render(request, "compare.html", view=view, scores=comparison["scores"])
 
 

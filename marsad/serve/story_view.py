@@ -21,7 +21,8 @@ from marsad.compare.evidence import build_evidence, dates_compatible
 from marsad.compare.model import model_for_dim
 from marsad.errors import ModelError
 from marsad.models import Analysed, Evidence
-from marsad.serve.article_view import KIND_NAMES, ArticleView, article_view
+from marsad.serve.article_view import ArticleView, article_view, fact_note
+from marsad.serve.interface import DEFAULT_LANGUAGE, note
 from marsad.serve.marks import UnitMarks
 from marsad.store.base import ArticleRef, Store, StoryDetail
 
@@ -79,7 +80,7 @@ class Timeline:
     height: int
     rows: tuple[tuple[str, float], ...]  # outlet label, y
     points: tuple[TimelinePoint, ...]
-    ticks: tuple[tuple[float, str], ...]  # x, label
+    ticks: tuple[tuple[float, str], ...]  # x, ISO date or time (the page writes it in the reader's language and calendar)
     undated: int = 0  # entries with no time, not drawn
 
 
@@ -151,7 +152,7 @@ def build_timeline(entries: list[tuple[str, str | None, ArticleRef, bool]], widt
         points.append(TimelinePoint(round(label_width + margin + fraction * plot, 1), row_y[outlet], ref.id, ref.title or ref.id, when or "", copy))
     height = 24 + len(outlets) * row_height + 10
     dates_only = all(len(when or "") <= 10 for _, _, when, _, _ in timed)
-    fmt = "%Y-%m-%d %H:%M" if span and span < 3 * 86400 and not dates_only else "%Y-%m-%d"
+    fmt = "%Y-%m-%dT%H:%M" if span and span < 3 * 86400 and not dates_only else "%Y-%m-%d"
     ticks = ((label_width + margin, start.strftime(fmt)),) if not span else ((label_width + margin, start.strftime(fmt)), (width - margin, end.strftime(fmt)))
     return Timeline(width, height, rows, tuple(points), ticks, undated)
 
@@ -163,8 +164,9 @@ def pair_evidence(a: Analysed, b: Analysed) -> Evidence:
     return build_evidence(a, b, align(matrix, threshold))
 
 
-def story_view(detail: StoryDetail, store: Store) -> StoryView:
-    """Build the story page from the store's :class:`StoryDetail`, reading only its own members."""
+def story_view(detail: StoryDetail, store: Store, language: str = DEFAULT_LANGUAGE) -> StoryView:
+    """Build the story page from the store's :class:`StoryDetail`, reading only its own members;
+    the notes marked facts show on hover are in ``language``."""
     shown = detail.members[:MAX_COLUMNS]
     docs: list[Analysed] = []
     members = []
@@ -187,10 +189,10 @@ def story_view(detail: StoryDetail, store: Store) -> StoryView:
                 logger.warning("story %s: no conflicts shown: %s", detail.id, error)
                 found = []
             for item in found:
-                note = f"{item['slot']}: {names[i]} says {item['a']['text']}, {names[j]} says {item['b']['text']}"
+                said = note("note_conflict", language, slot=item["slot"], a=names[i], a_text=item["a"]["text"], b=names[j], b_text=item["b"]["text"])
                 for index, side in ((i, "a"), (j, "b")):
                     span = item[side]["span"]
-                    marks[index].fact(span, "conflict", note)
+                    marks[index].fact(span, "conflict", said)
                     disputed[index].add((span["unit"], span["start"], span["end"]))
                 conflicts.append(
                     Conflict(item["slot"], names[i], item["a"]["text"], names[j], item["b"]["text"], item["sentences"]["a"], item["sentences"]["b"], docs[i].article.id, docs[j].article.id)
@@ -208,7 +210,7 @@ def story_view(detail: StoryDetail, store: Store) -> StoryView:
                     continue
                 only_here[index].append(fact)
                 for span in spans:
-                    marks[index].fact(span, "only", f"only {names[index]} reports this {KIND_NAMES.get(fact.kind, fact.kind)}")
+                    marks[index].fact(span, "only", fact_note({"kind": fact.kind}, names[index], language))
 
     joined = explain_members(detail, store)
     columns = tuple(

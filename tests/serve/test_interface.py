@@ -115,3 +115,39 @@ def test_language_and_calendar_switches_keep_the_search(served):
     html = served.client.get("/", params={"q": "هلسنكي", "page": 1}).text
     assert 'href="/?q=%D9%87%D9%84%D8%B3%D9%86%D9%83%D9%8A&amp;lang=en"' in html
     assert 'href="/?q=%D9%87%D9%84%D8%B3%D9%86%D9%83%D9%8A&amp;cal=hijri"' in html
+
+
+def test_the_arabic_compare_page_says_scores_kinds_and_notes_in_arabic(served):
+    html = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}, headers=AR).text
+    for word in ("الإجمالي", "المكان", "الكيانات", "الزمن", "الرواية", "الأسلوب", "النبرة"):
+        assert f'class="bar-label">{word}<' in html
+    assert re.search(r'class="bar-words">(متشابهان|مختلفان)', html)
+    for english in (">overall<", "somewhat similar", "very dissimilar", "only reuters", "reports this", "aligned pair", "shared p"):
+        assert english not in html, english
+    assert 'title="تنفرد به ' in html and re.search(r'<span class="badge">(شخص|مكان|منظمة|تاريخ|رقم)</span>', html)
+    english = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}, headers=EN).text
+    assert 'class="bar-label">overall<' in english and "reports this" in english
+
+
+def test_counts_take_the_arabic_plural_their_number_asks_for():
+    from marsad.serve.interface import count_words
+
+    said = {n: count_words(n, "stored_articles", "ar") for n in (1, 2, 3, 9, 11, 100, 103)}
+    assert said == {1: "مقال واحد مخزن", 2: "مقالان مخزنان", 3: "3 مقالات مخزنة", 9: "9 مقالات مخزنة", 11: "11 مقالًا مخزنًا",
+                    100: "100 مقال مخزن", 103: "103 مقالات مخزنة"}
+    assert (count_words(6, "results", "ar"), count_words(1, "articles", "en"), count_words(2, "copies", "en")) == ("6 نتائج", "1 article", "2 copies")
+
+
+def test_resolved_dates_are_written_for_the_reader_not_as_codes():
+    from marsad.serve.interface import fact_value
+
+    assert [fact_value(v, "ar") for v in ("weekday:3", "--08-15", "--08", "2021-09", "rel:-1D")] == ["الأربعاء", "15 أغسطس", "أغسطس", "سبتمبر 2021", "أمس"]
+    assert [fact_value(v, "en") for v in ("weekday:3", "--08-15", "rel:-3D")] == ["Wednesday", "August 15", "3 days ago"]
+    assert fact_value("2021-09-22", "ar", "hijri") == "15 صفر 1443 هـ"
+
+
+def test_the_article_page_shows_dates_and_numbers_as_written(served):
+    html = served.client.get(f"/article/{REUTERS}", headers=AR).text
+    chips = re.findall(r'<span class="chip (?:date|quantity)" dir="auto" title="([^"]*)">([^<]*)</span>', html)
+    assert chips and not [text for _, text in chips if text.startswith(("weekday:", "--", "rel:"))]
+    assert "بالتوقيت العالمي" in html  # the stored time says its zone
