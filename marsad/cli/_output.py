@@ -40,7 +40,19 @@ def _text(value: str | None, style: str = "", label: str = "") -> Text:
 
 
 def _fact(item: dict) -> Text:
-    return _text(str(item.get("text") or ""), label=f"{item['kind']}: ")
+    """One side's fact as written, its dates resolved for the reader ("يوم الأربعاء (Wednesday)"), a
+    date named several times listed once."""
+    text = " / ".join(item.get("texts") or [str(item.get("text") or "")])
+    if item["kind"] == "date" and item.get("value"):
+        text += f" ({_date_words(item['value'])})"
+    return _text(text, label=f"{item['kind']}: ")
+
+
+def _date_words(value: str) -> str:
+    """A resolved date value in words ("--08" → "August", "weekday:3" → "Wednesday"), not as stored."""
+    from marsad.serve.interface import fact_value
+
+    return fact_value(value, "en")
 
 
 def render_article(console: Console, article: Article) -> None:
@@ -82,7 +94,7 @@ def render_comparison(console: Console, a: Article, b: Article, comparison: Comp
     shared.add_column("B", ratio=1)
     for kind, items in evidence["shared"].items():
         for item in items:
-            label = item.get("label") or str(item.get("value"))
+            label = item.get("label") or (_date_words(item["value"]) if kind == "dates" else str(item.get("value")))
             left = item["a"] if isinstance(item["a"], str) else "، ".join(item["a"])
             right = item["b"] if isinstance(item["b"], str) else "، ".join(item["b"])
             shared.add_row(f"{kind}: {label}", _text(left), _text(right))
@@ -108,6 +120,9 @@ def render_comparison(console: Console, a: Article, b: Article, comparison: Comp
     else:
         console.print("[green]no conflicting facts[/green]")
 
+    if not evidence["aligned"]:
+        console.print("[dim]no sentence of one says what a sentence of the other says[/dim]")
+        return
     aligned = Table(title="aligned sentences", expand=True)
     aligned.add_column("sim", justify="right", no_wrap=True)
     aligned.add_column("A", ratio=1)

@@ -26,8 +26,10 @@ def _sentence_text(doc: Analysed, index: int) -> str | None:
 def _entity_groups(doc: Analysed) -> dict[str, dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for mention in doc.analysis.entities:
-        group = groups.setdefault(mention.id, {"id": mention.id, "label": mention.label, "kind": mention.kind, "texts": [], "spans": [], "named": False})
-        group["named"] = group["named"] or mention.form != "demonym"
+        group = groups.setdefault(mention.id, {"id": mention.id, "label": mention.label, "kind": mention.kind, "texts": [], "spans": [], "named": False, "name": None})
+        if mention.form != "demonym" and not group["named"]:
+            # The group is shown by its first name ("وموسكو"), not by a demonym before it ("والروسي").
+            group["named"], group["name"] = True, (mention.text, _span(mention.span))
         if mention.text not in group["texts"]:
             group["texts"].append(mention.text)
         group["spans"].append(_span(mention.span))
@@ -73,15 +75,18 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
         for entity_id, group in groups.items():
             # A country only a demonym points to ("الروسي") is not a place one side names.
             if entity_id not in other and group["named"]:
-                out.append({"kind": _KIND_KEYS[group["kind"]][:-1] if group["kind"] is not EntityKind.PERSON else "person", "id": entity_id, "label": group["label"], "text": group["texts"][0], "span": group["spans"][0]})
+                text, span = group["name"]
+                out.append({"kind": _KIND_KEYS[group["kind"]][:-1] if group["kind"] is not EntityKind.PERSON else "person", "id": entity_id,
+                            "label": group["label"], "text": text, "span": span})
 
     # Dates: matched when they can name the same day/month/year.
     matched_b: set[int] = set()
     seen_shared: set[str] = set()
+    listed: dict[str, dict[str, Any]] = {}  # a date one side alone gives is listed once, however often it is named
     for date_a in a.analysis.dates:
         partner = next((k for k, date_b in enumerate(b.analysis.dates) if dates_compatible(date_a.value, date_b.value)), None)
         if partner is None:
-            only_a.append(_date_item(a, date_a))
+            _list_date(only_a, listed, "a", a, date_a)
             continue
         matched_b.add(partner)
         date_b = b.analysis.dates[partner]
@@ -91,7 +96,7 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
             shared["dates"].append({"value": common, "a": date_a.text, "b": date_b.text, "a_span": _span(date_a.span), "b_span": _span(date_b.span)})
     for k, date_b in enumerate(b.analysis.dates):
         if k not in matched_b and not any(dates_compatible(date_b.value, d.value) for d in a.analysis.dates):
-            only_b.append(_date_item(b, date_b))
+            _list_date(only_b, listed, "b", b, date_b)
 
     # Quantities: the same value and unit is shared; one side only otherwise.
     by_key_a, by_key_b = _by_key(a.analysis.quantities), _by_key(b.analysis.quantities)
@@ -112,8 +117,17 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
     return Evidence(shared=shared, aligned=aligned_items, only_a=only_a, only_b=only_b, conflicts=conflicts)
 
 
+def _list_date(out: list[dict[str, Any]], listed: dict[str, dict[str, Any]], side: str, doc: Analysed, date: DateMention) -> None:
+    item = listed.get(f"{side}:{date.value}")
+    if item is None:
+        item = listed[f"{side}:{date.value}"] = _date_item(doc, date)
+        out.append(item)
+    elif date.text not in item["texts"]:
+        item["texts"].append(date.text)
+
+
 def _date_item(doc: Analysed, date: DateMention) -> dict[str, Any]:
-    return {"kind": "date", "value": date.value, "text": date.text, "sentence": _sentence_text(doc, date.sentence), "span": _span(date.span)}
+    return {"kind": "date", "value": date.value, "text": date.text, "texts": [date.text], "sentence": _sentence_text(doc, date.sentence), "span": _span(date.span)}
 
 
 def _by_key(quantities: tuple[Quantity, ...]) -> dict[str, list[Quantity]]:

@@ -41,7 +41,7 @@ def test_conflict_when_aligned_sentences_disagree(engine):
     assert [(c["slot"], c["a"]["value"], c["b"]["value"]) for c in evidence.conflicts] == [("hour", 6.0, 5.0)]
 
 
-def testdates_compatible():
+def test_dates_compatible():
     assert dates_compatible("2019", "2019-12") == "2019"
     assert dates_compatible("--08-15", "--08") == "--08"
     assert dates_compatible("2021-08-15", "--08-15") == "--08-15"
@@ -77,3 +77,18 @@ def test_same_value_is_shared_not_a_conflict(engine):
     evidence = engine.compare(a, b).evidence
     assert evidence.conflicts == []
     assert [(item["value"], item["unit"]) for item in evidence.shared["numbers"]] == [(6.0, "hour")]
+
+
+def test_one_sides_facts_are_shown_by_a_name_and_a_date_is_listed_once(engine):
+    from marsad.compare.evidence import build_evidence
+    from marsad.models import Article
+
+    a = engine.analyse(Article(source="a", title=None, language="ar", published="2021-09-22", paragraphs=(
+        "قال المسؤول الروسي إن موسكو لن تشارك في الاجتماع يوم الخميس.",
+        "وأضاف أن الوفد سيصل يوم الخميس وأن الخميس موعد نهائي.")))
+    b = engine.analyse(Article(source="b", title=None, language="ar", published="2021-09-22", paragraphs=("قال وزير الخارجية الفرنسي إن باريس ترحب بالاجتماع.",)))
+    evidence = build_evidence(a, b, [])
+    russia = [item for item in evidence.only_a if item.get("id") == "country:RU"]
+    assert [item["text"] for item in russia] == ["موسكو"]  # the name, not the demonym "الروسي" before it
+    thursdays = [item for item in evidence.only_a if item["kind"] == "date"]
+    assert len(thursdays) == 1 and thursdays[0]["texts"] == ["يوم الخميس", "الخميس"]  # three mentions, one date
