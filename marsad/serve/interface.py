@@ -135,6 +135,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "similarity": ("التشابه", "similarity"),
     "copy_mark": ("نسخة", "copy"),
     "utc": ("بالتوقيت العالمي", "UTC"),
+    "samples_notice": ("هذه صفحات العينات المرفقة مع marsad، محفوظة في الذاكرة: لم يُعثر على متجر. لعرض أخباركم:",
+                       "These are marsad's bundled sample pages, held in memory: no store was found. To see your own news:"),
+    "empty_store": ("المتجر فارغ. أضيفوا صفحات:", "The store is empty. Add pages:"),
 }
 
 # Counted nouns by CLDR plural category (babel's rules): Arabic has six, English two. "{n}" is the number.

@@ -51,6 +51,7 @@ def stories_page(request: Request, filters: StoryFilters, page: Annotated[int, Q
         previous=page_link(page - 1) if page > 1 else None,
         next=page_link(page + 1) if page * size < result.total else None,
         counts=store.counts(),
+        samples=request.app.state.settings.writes_refused is not None,  # the bundled samples, held in memory: no store
     )
 
 

@@ -94,3 +94,20 @@ def test_a_date_another_column_names_otherwise_is_not_only_here():
     assert _reported_elsewhere("date:2021", [{"date:2021-09"}])
     assert not _reported_elsewhere("date:weekday:4", [{"date:2021-09-22"}])
     assert not _reported_elsewhere("date:--08-15", [{"date:--09"}])
+
+
+def test_the_page_says_when_it_shows_the_samples_or_an_empty_store(engine):
+    from fastapi.testclient import TestClient
+
+    from marsad.serve import ServeSettings, create_app
+    from marsad.serve.samples import sample_store
+    from marsad.store import open_store
+
+    samples = TestClient(create_app(sample_store(engine), engine, ServeSettings(writes_refused="the bundled samples: nothing is kept"))).get("/", headers=EN).text
+    assert "bundled sample pages" in samples and "marsad ingest PAGES --db news.db" in samples
+    empty = TestClient(create_app(open_store(":memory:"), engine, ServeSettings())).get("/").text
+    assert "المتجر فارغ" in empty and "marsad ingest" in empty and "العينات" not in empty
+
+
+def test_a_store_with_articles_shows_no_notice(served):
+    assert 'class="notice"' not in served.client.get("/").text
