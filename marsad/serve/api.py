@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
@@ -26,7 +27,35 @@ from marsad.serve.security import require_write_token
 from marsad.store.base import EXPORT_ARTICLE_COLUMNS, EXPORT_STORY_COLUMNS, STORY_SORTS, ArticleQuery, StoryQuery
 from marsad.store.export import FORMATS, MEDIA_TYPES, export_chunks
 
-router = APIRouter(prefix="/api")
+# The page's interface language and calendar: read by every page from the query, not declared.
+READER_PARAMETERS = {"lang", "cal"}
+
+
+def known_parameters_only(request: Request) -> None:
+    """A query parameter the endpoint does not take is a 422 naming it, not silently ignored
+    (``min-outlets=2``, the CLI's spelling, would otherwise list every story)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = [name for name in request.query_params if name not in known and name not in READER_PARAMETERS]
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0].replace("-", "_").lower(), sorted(known), 1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise HTTPException(422, f"{unknown[0]}: not a parameter of this request{hint}; it takes: {', '.join(sorted(known)) or 'none'}")
+
+
+def _query_names(dependant) -> set[str]:
+    names = {getattr(field, "alias", None) or field.name for field in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(known_parameters_only)])
 
 ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
 STORY_ID = re.compile(r"s[0-9a-f]{16}")
@@ -176,15 +205,22 @@ def _words(q: str | None, text: str | None) -> str | None:
     return q or text
 
 
+def _span(since: date | None, until: date | None) -> None:
+    if since and until and since > until:
+        raise HTTPException(422, f"since ({since}) is after until ({until}): nothing could be kept")
+
+
 def search_filters(q: Text = None, text: TextAsInCli = None, entity: Entity = None, language: Language = None, outlet: Outlet = None,
                    since: Since = None, until: Until = None) -> SearchFilters:
-    return SearchFilters(_words(q, text), entity, language, outlet, since, until)
+    _span(since, until)
+    return SearchFilters(_words(q, text), entity, language.lower() if language else None, outlet, since, until)  # "AR" is ar
 
 
 def story_filters(q: Text = None, text: TextAsInCli = None, entity: Entity = None, language: Language = None, outlet: Outlet = None,
                   since: Since = None, until: Until = None, undated: Undated = None, sort: Sort = None, min_outlets: MinOutlets = None,
                   min_size: MinSize = None) -> SearchFilters:
-    return SearchFilters(_words(q, text), entity, language, outlet, since, until, undated, sort, min_outlets, min_size)
+    _span(since, until)
+    return SearchFilters(_words(q, text), entity, language.lower() if language else None, outlet, since, until, undated, sort, min_outlets, min_size)
 
 
 Filters = Annotated[SearchFilters, Depends(search_filters)]
@@ -293,7 +329,15 @@ def export(request: Request, what: Literal["stories", "articles"], filters: Filt
 
 
 # -- write --------------------------------------------------------------------------------------
-def may_write(request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None) -> None:
+# Declares the write token in the OpenAPI description (clients generated from it can send it); the
+# check itself reads the header, so a missing, malformed or wrong token gets the same one-line 401.
+_WRITE_TOKEN = HTTPBearer(auto_error=False, scheme_name="writeToken",
+                          description="The server's write token (`marsad serve --token T` or MARSAD_TOKEN), as `Authorization: Bearer T`; "
+                                      "needed only when the server has one (always when it listens beyond loopback).")
+
+
+def may_write(request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+              _declared: Annotated[HTTPAuthorizationCredentials | None, Security(_WRITE_TOKEN)] = None) -> None:
     """The write endpoints' gate: the server's token when it has one; none at all on a server of samples."""
     settings = request.app.state.settings
     require_write_token(settings.write_token, authorization)

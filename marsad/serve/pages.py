@@ -17,7 +17,7 @@ from marsad.serve.interface import interface_language, remember_choices
 from marsad.serve.story_view import story_view
 from marsad.store.base import ArticleQuery, StoryQuery
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)  # pages ignore parameters they do not take: shared links carry utm_source, fbclid …
 
 
 def _render(request: Request, template: str, **context) -> HTMLResponse:

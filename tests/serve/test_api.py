@@ -274,3 +274,20 @@ def test_ingest_deeply_nested_body_is_400(fresh):
     deep = b"{\"pages\": " + b"[" * 30_000 + b"]" * 30_000 + b"}"  # under the 64 KB limit of the fixture
     response = fresh.client.post("/api/articles/batch", content=deep, headers={"content-type": "application/json"})
     assert response.status_code in (400, 422), response.text
+
+
+def test_a_parameter_the_request_does_not_take_is_named_not_ignored(served):
+    response = served.client.get("/api/stories", params={"min-outlets": 2})
+    assert response.status_code == 422 and "min-outlets: not a parameter" in response.json()["detail"] and "min_outlets?" in response.json()["detail"]
+    assert served.client.get("/api/export/stories", params={"min_outlets": 2}).status_code == 422  # export filters as `marsad export` does
+    span = served.client.get("/api/articles", params={"since": "2021-09-30", "until": "2021-09-01"})
+    assert span.status_code == 422 and "since (2021-09-30) is after until (2021-09-01)" in span.json()["detail"]
+    assert served.client.get("/api/stories", params={"language": "AR"}).json()["total"] == served.client.get("/api/stories", params={"language": "ar"}).json()["total"] > 0
+    assert served.client.get("/", params={"utm_source": "newsletter"}).status_code == 200  # a page ignores a shared link's extras
+
+
+def test_the_openapi_description_declares_the_write_token(served):
+    schema = served.client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["writeToken"] == {**schema["components"]["securitySchemes"]["writeToken"], "type": "http", "scheme": "bearer"}
+    writes = {(path, method) for path, methods in schema["paths"].items() for method, operation in methods.items() if operation.get("security")}
+    assert writes == {("/api/articles", "post"), ("/api/articles/batch", "post"), ("/api/articles/{article_id}", "delete")}
