@@ -352,6 +352,21 @@ def fact(context, value: str) -> str:
     return fact_value(value, interface_language(request), calendar(request))
 
 
+@pass_context
+def entity_name(context, entity: Any) -> str:
+    """``{{ entity_name(entity) }}``: a country's or region's name in the reader's language (CLDR,
+    "روسيا" for country:RU on an Arabic page); other entities by their stored label."""
+    request = _request(context)
+    language = interface_language(request) if request is not None else DEFAULT_LANGUAGE
+    identifier, stored = (entity.get("id"), entity.get("label")) if isinstance(entity, dict) else (entity.id, entity.label)
+    kind, _, code = str(identifier).partition(":")
+    if kind in ("country", "region"):
+        from babel import Locale
+
+        return Locale.parse(language).territories.get(code, stored)
+    return stored
+
+
 def reader(request: Any) -> tuple[str, str]:
     """(language, calendar) of the request, for views built in Python."""
     return (interface_language(request), calendar(request)) if request is not None else (DEFAULT_LANGUAGE, "gregorian")
@@ -359,7 +374,7 @@ def reader(request: Any) -> tuple[str, str]:
 
 def template_globals() -> dict[str, Any]:
     """What ``create_app`` adds to the Jinja environment."""
-    return {"label": label, "date": date, "page_language": page_language, "count": count, "fact": fact}
+    return {"label": label, "date": date, "page_language": page_language, "count": count, "fact": fact, "entity_name": entity_name}
 
 
 def remember_choices(request: Any, response: Any) -> Any:

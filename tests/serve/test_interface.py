@@ -151,3 +151,10 @@ def test_the_article_page_shows_dates_and_numbers_as_written(served):
     chips = re.findall(r'<span class="chip (?:date|quantity)" dir="auto" title="([^"]*)">([^<]*)</span>', html)
     assert chips and not [text for _, text in chips if text.startswith(("weekday:", "--", "rel:"))]
     assert "بالتوقيت العالمي" in html  # the stored time says its zone
+
+
+def test_a_country_chip_is_named_in_the_readers_language(served):
+    story = served.client.get(f"/api/articles/{REUTERS}").json()["story_id"]
+    arabic = served.client.get(f"/story/{story}", headers=AR).text
+    english = served.client.get(f"/story/{story}", headers=EN).text
+    assert re.search(r'href="/\?entity=country%3ARU"[^>]*>روسيا', arabic) and re.search(r'href="/\?entity=country%3ARU"[^>]*>Russia', english)
