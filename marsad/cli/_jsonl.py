@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from marsad.errors import InputError, MalformedInput
+from marsad.ingest.jsonl import json_problem
 
 STDIN = Path("-")
 
@@ -59,7 +60,7 @@ def json_records(path: Path) -> Iterator[tuple[str, int, object] | InputError]:
                 try:
                     yield source, number, json.loads(line)
                 except json.JSONDecodeError as error:
-                    yield MalformedInput(source, f"not valid JSON ({error.msg})")
+                    yield MalformedInput(source, f"not valid JSON ({json_problem(error, line)})")
                 except RecursionError:  # nested thousands deep, as marsad.ingest.jsonl reads it
                     yield MalformedInput(source, "JSON nested too deeply", "a record is one flat object")
     except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError

@@ -20,8 +20,16 @@ def stdout_console() -> Console:
     return Console(soft_wrap=False)
 
 
+_STDERR: list[Console] = []
+
+
 def stderr_console() -> Console:
-    return Console(stderr=True)
+    """The one console of stderr (it writes to whatever ``sys.stderr`` is at the time). One, so that
+    an error line printed while a progress bar is live goes above the bar: a console of its own
+    would write past the bar's redirection, onto the bar's line."""
+    if not _STDERR:
+        _STDERR.append(Console(stderr=True))
+    return _STDERR[0]
 
 
 def print_json_line(obj: dict[str, Any]) -> None:

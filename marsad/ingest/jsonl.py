@@ -87,6 +87,15 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | int]:
         yield line
 
 
+def json_problem(error: json.JSONDecodeError, text: str) -> str:
+    """What is wrong, in words: json's own message without its dangling "at", and a string the line
+    ends inside called unterminated (json calls the line's end an "invalid control character")."""
+    message = error.msg.removesuffix(" at").removesuffix(":")
+    if message == "Invalid control character" and not text[error.pos :].strip():
+        return "unterminated string"
+    return message
+
+
 def _record_page(line: bytes, where: str, names: JsonFields) -> RawPage:
     try:
         text = line.decode("utf-8-sig")
@@ -95,7 +104,7 @@ def _record_page(line: bytes, where: str, names: JsonFields) -> RawPage:
     try:
         record = json.loads(text)
     except json.JSONDecodeError as error:
-        raise MalformedInput(where, "invalid JSON", f"{error.msg} at column {error.colno}") from None
+        raise MalformedInput(where, "invalid JSON", f"{json_problem(error, text)} at column {error.colno}") from None
     except RecursionError:  # arrays or objects nested thousands deep: no page is shaped like that
         raise MalformedInput(where, "JSON nested too deeply", "a record is one flat object of fields") from None
     if not isinstance(record, dict):

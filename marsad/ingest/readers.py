@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
-from marsad.errors import InputError, MalformedInput, TooLarge
+from marsad.errors import EmptyInput, InputError, MalformedInput, TooLarge
 from marsad.ingest.decode import decode_bytes
 from marsad.ingest.jsonl import JsonFields, read_jsonl
 from marsad.ingest.sniff import GZIP_MAGIC, HEAD_BYTES, Format, decode_html, detect_format, gunzip_head
@@ -238,6 +238,16 @@ def _size(file: Path) -> int | None:
         return None
 
 
+def _empty_gzip(head: bytes) -> bool:
+    """Whether ``head`` (the whole file, when shorter than a head) is well-formed gzip of no bytes."""
+    if len(head) >= HEAD_BYTES:
+        return False
+    try:
+        return gzip.decompress(head) == b""
+    except (OSError, EOFError, zlib.error):
+        return False
+
+
 def read_stream(
     raw: BinaryIO, source: str, name: str, settings: Settings, json_fields: JsonFields | None = None, size: int | None = None
 ) -> Iterator[RawPage | InputError]:
@@ -253,7 +263,10 @@ def read_stream(
     compressed = head.startswith(GZIP_MAGIC)
     plain_head = gunzip_head(head) if compressed else head
     if compressed and not plain_head:
-        yield MalformedInput(source, "corrupt gzip data", "the file starts like gzip but does not decompress")
+        if _empty_gzip(head):
+            yield EmptyInput(source, "empty file", "a gzip archive of nothing")
+        else:
+            yield MalformedInput(source, "corrupt gzip data", "the file starts like gzip but does not decompress")
         return
     page_format = detect_format(plain_head, name)
     stream: BinaryIO = io.BufferedReader(_Prefixed(head, raw), buffer_size=HEAD_BYTES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -161,3 +162,19 @@ def test_story_by_the_start_of_its_id(dated_and_undated):
     data = json.loads(run("story", s_old[:7], "--db", path, "--json").stdout)
     assert data["id"] == s_old
     assert "no such story" in run("story", "szzzzzz", "--db", path).output
+
+
+def test_ingest_knows_its_total_for_page_files_and_json_lines(tmp_path):
+    import gzip
+
+    from marsad.cli.stories import _page_count
+
+    (tmp_path / "pages").mkdir()
+    for name in ("a.txt", "b.html", "c.txt.gz"):
+        (tmp_path / "pages" / name).write_bytes(b"x")
+    lines = b'{"text": "a"}\n\n{"text": "b"}\nnot json\n'
+    (tmp_path / "feed.jsonl").write_bytes(lines)
+    (tmp_path / "feed2.ndjson.gz").write_bytes(gzip.compress(lines))
+    assert _page_count((tmp_path / "pages", tmp_path / "feed.jsonl", tmp_path / "feed2.ndjson.gz")) == 3 + 3 + 3
+    (tmp_path / "crawl.warc.gz").write_bytes(b"")
+    assert _page_count((tmp_path / "crawl.warc.gz",)) is None and _page_count((Path("-"),)) is None

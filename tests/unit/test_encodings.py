@@ -62,3 +62,16 @@ def test_utf8_with_a_bad_byte_is_refused_not_read_as_windows_1256(tmp_path):
     # A page written in windows-1256 is still read as windows-1256.
     (tmp_path / "legacy.txt").write_bytes((TEXT * 5).encode("cp1256"))
     assert read_path(tmp_path / "legacy.txt").text.count("هلسنكي") == 5
+
+
+def test_an_empty_gzip_is_an_empty_file_and_a_cut_json_string_is_called_unterminated(tmp_path):
+    import gzip
+
+    from marsad.errors import MalformedInput
+
+    (tmp_path / "empty.txt.gz").write_bytes(gzip.compress(b""))
+    with pytest.raises(EmptyInput, match="empty file"):
+        read_path(tmp_path / "empty.txt.gz")
+    (tmp_path / "cut.jsonl").write_text('{"id": "a", "text": "never closed\n', encoding="utf-8")
+    errors = [r for r in read_paths([tmp_path / "cut.jsonl"]) if isinstance(r, MalformedInput)]
+    assert len(errors) == 1 and "invalid JSON (unterminated string at column" in str(errors[0]) and "at at" not in str(errors[0])
