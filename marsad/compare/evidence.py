@@ -10,6 +10,8 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from marsad.models import Analysed, DateMention, EntityKind, Evidence, Quantity, Span
 
 _KIND_KEYS = {EntityKind.PERSON: "people", EntityKind.PLACE: "places", EntityKind.ORGANISATION: "organisations"}
@@ -60,7 +62,11 @@ def dates_compatible(a: str, b: str, weekdays: bool = True) -> str | None:
     return shorter if longer.startswith(shorter) else None
 
 
-def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]]) -> Evidence:
+def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]], matrix: np.ndarray | None = None,
+                   threshold: float | None = None) -> Evidence:
+    """What the two articles share, what one alone reports, their aligned sentences and where they
+    disagree. ``matrix`` (sentence similarities) and ``threshold`` (the alignment's) let a conflict
+    be found between sentences a little less alike than aligned ones (see :func:`_conflicts`)."""
     shared: dict[str, list[dict[str, Any]]] = {"people": [], "places": [], "organisations": [], "dates": [], "numbers": []}
     only_a: list[dict[str, Any]] = []
     only_b: list[dict[str, Any]] = []
@@ -109,7 +115,7 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
                 first = quantities[0]
                 out.append({"kind": "quantity", "value": first.value, "unit": first.unit, "text": first.text, "texts": [q.text for q in quantities], "sentence": _sentence_text(doc, first.sentence), "span": _span(first.span)})
 
-    conflicts = _conflicts(a, b, aligned)
+    conflicts = _conflicts(a, b, aligned, matrix, threshold)
     aligned_items = [
         {"a": a.analysis.sentences[i].text, "b": b.analysis.sentences[j].text, "similarity": round(similarity, 3), "a_span": _span(a.analysis.sentences[i].span), "b_span": _span(b.analysis.sentences[j].span)}
         for i, j, similarity in aligned
@@ -138,10 +144,35 @@ def _by_key(quantities: tuple[Quantity, ...]) -> dict[str, list[Quantity]]:
     return grouped
 
 
-def _conflicts(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]]) -> list[dict[str, Any]]:
-    """Same slot, different value, in two sentences that say the same thing (6 hours vs 5 hours)."""
+# How much less alike than aligned sentences two sentences may be and still report one number
+# differently, when each is the other's closest and each article gives that unit one value only:
+# "The meeting lasted six hours" and "The two generals talked for about five hours" (USE 0.44,
+# aligned from 0.53).
+CONFLICT_SLACK = 0.15
+
+
+def _conflicts(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]], matrix: np.ndarray | None = None,
+               threshold: float | None = None) -> list[dict[str, Any]]:
+    """Same slot, different value, in two sentences that say the same thing (6 hours vs 5 hours):
+    aligned sentences, and also (given ``matrix`` and ``threshold``) mutually closest sentences at
+    least ``threshold - CONFLICT_SLACK`` alike where each article names the unit with one value."""
     conflicts = []
-    for i, j, similarity in aligned:
+    pairs = list(aligned)
+    if matrix is not None and threshold is not None and matrix.size:
+        taken = {(i, j) for i, j, _ in aligned}
+        for unit in {q.unit for q in a.analysis.quantities if q.unit} & {q.unit for q in b.analysis.quantities if q.unit}:
+            mine = [q for q in a.analysis.quantities if q.unit == unit]
+            theirs = [q for q in b.analysis.quantities if q.unit == unit]
+            if len({q.value for q in mine}) != 1 or len({q.value for q in theirs}) != 1:
+                continue  # several values of the unit on a side: which one answers which is not known
+            i, j = mine[0].sentence, theirs[0].sentence
+            if (i, j) in taken or min(i, j) < 0:
+                continue
+            similarity = float(matrix[i, j])
+            if similarity >= threshold - CONFLICT_SLACK and int(matrix[i].argmax()) == j and int(matrix[:, j].argmax()) == i:
+                pairs.append((i, j, similarity))
+                taken.add((i, j))
+    for i, j, similarity in pairs:
         quantities_a = [q for q in a.analysis.quantities if q.sentence == i and q.unit]
         quantities_b = [q for q in b.analysis.quantities if q.sentence == j and q.unit]
         for qa in quantities_a:

@@ -33,7 +33,7 @@ def compare_analysed(a: Analysed, b: Analysed, model: JudgeModel | None = None) 
     matrix = similarity_matrix(a.analysis.sentence_vectors, b.analysis.sentence_vectors)
     aligned = align(matrix, model.statistics.aligned_similarity)
     features = pair_features(a, b, matrix, model.statistics)
-    evidence = build_evidence(a, b, aligned)
+    evidence = build_evidence(a, b, aligned, matrix, model.statistics.aligned_similarity)
     return Comparison(scores=model.score(features), evidence=evidence, features={k: v for k, v in features.items() if v is not None})
 
 

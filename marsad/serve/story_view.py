@@ -161,7 +161,7 @@ def pair_evidence(a: Analysed, b: Analysed) -> Evidence:
     """The evidence half of :func:`marsad.compare.compare_analysed`, aligned with the judge's own threshold."""
     threshold = model_for_dim(int(a.analysis.document_vector.shape[-1])).statistics.aligned_similarity
     matrix = similarity_matrix(a.analysis.sentence_vectors, b.analysis.sentence_vectors)
-    return build_evidence(a, b, align(matrix, threshold))
+    return build_evidence(a, b, align(matrix, threshold), matrix, threshold)
 
 
 def story_view(detail: StoryDetail, store: Store, language: str = DEFAULT_LANGUAGE) -> StoryView:

@@ -92,3 +92,28 @@ def test_one_sides_facts_are_shown_by_a_name_and_a_date_is_listed_once(engine):
     assert [item["text"] for item in russia] == ["موسكو"]  # the name, not the demonym "الروسي" before it
     thursdays = [item for item in evidence.only_a if item["kind"] == "date"]
     assert len(thursdays) == 1 and thursdays[0]["texts"] == ["يوم الخميس", "الخميس"]  # three mentions, one date
+
+
+def test_a_number_told_differently_by_each_sides_closest_sentences_is_a_conflict_even_unaligned():
+    import numpy as np
+
+    from marsad.compare.evidence import build_evidence
+    from marsad.models import Analysed, Analysis, Article, Quantity, Sentence, Span
+
+    def doc(source, sentences, quantities):
+        units = tuple(Sentence(text, Span(f"p{k}", 0, len(text))) for k, text in enumerate(sentences))
+        article = Article(source=source, title=None, paragraphs=tuple(sentences), language="en")
+        analysis = Analysis(language="en", sentences=units, entities=(), dates=(), sentence_vectors=np.eye(len(sentences), 4, dtype=np.float32), document_vector=np.zeros(4, np.float32),
+                            quantities=tuple(Quantity(value, unit, text, Span(f"p{k}", 0, 4), k) for value, unit, text, k in quantities))
+        return Analysed(article, analysis)
+
+    a = doc("a", ["The generals met in Helsinki.", "The meeting lasted six hours."], [(6.0, "hour", "six hours", 1)])
+    b = doc("b", ["Milley and Gerasimov held talks.", "They talked for about five hours."], [(5.0, "hour", "five hours", 1)])
+    matrix = np.array([[0.58, 0.13], [0.12, 0.44]])
+    assert build_evidence(a, b, [], matrix, 0.53).conflicts[0]["slot"] == "hour"  # mutually closest, 0.44 ≥ 0.53 − slack
+    assert not build_evidence(a, b, []).conflicts  # without the similarities: aligned sentences only
+    assert not build_evidence(a, b, [], np.array([[0.58, 0.13], [0.12, 0.30]]), 0.53).conflicts  # too unlike
+    assert not build_evidence(a, b, [], np.array([[0.58, 0.50], [0.12, 0.44]]), 0.53).conflicts  # "six hours" is closer to another
+    two = doc("b", ["They talked for five hours.", "They talked for about five hours, then two hours more."],
+              [(5.0, "hour", "five hours", 0), (2.0, "hour", "two hours", 1)])
+    assert not build_evidence(a, two, [], np.array([[0.2, 0.1], [0.1, 0.44]]), 0.53).conflicts  # two values: which answers which is unknown
