@@ -84,3 +84,23 @@ def test_entities_read_standard_input_and_gzip_and_refuse_a_bad_text_alone(tmp_p
         found = [json.loads(line) for line in result.stdout.splitlines()]
         assert [line["id"] for line in found] == ["en", "ar"]
         assert all("person:JRSMF" in {e["id"] for e in line["entities"]} for line in found)
+
+
+def test_compare_of_two_files_reads_them_with_the_entity_encoder_unless_told_otherwise(monkeypatch):
+    from marsad.analyse import entities as entities_module
+    from tests.conftest import PAGE_REUTERS
+
+    budgets = []
+    original = entities_module.EntityFinder.__init__
+
+    def spy(self, gazetteer, tagger="packaged", entity_pieces=None):
+        budgets.append(entity_pieces)
+        original(self, gazetteer, tagger, entity_pieces)
+
+    monkeypatch.setattr(entities_module.EntityFinder, "__init__", spy)
+    for options, expected in (([], -1), (["--entity-pieces", "0"], 0)):
+        budgets.clear()
+        result = CliRunner().invoke(cli, ["compare", "--json", "--encoder", "hashing", *options, str(PAGE_WASHINGTON), str(PAGE_REUTERS)])
+        assert result.exit_code == 0, result.output
+        assert budgets and set(budgets) == {expected}
+        assert json.loads(result.stdout)["evidence"]["shared"]["people"]
