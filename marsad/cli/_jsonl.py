@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -63,6 +64,6 @@ def json_records(path: Path) -> Iterator[tuple[str, int, object] | InputError]:
                     yield MalformedInput(source, f"not valid JSON ({json_problem(error, line)})")
                 except RecursionError:  # nested thousands deep, as marsad.ingest.jsonl reads it
                     yield MalformedInput(source, "JSON nested too deeply", "a record is one flat object")
-    except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError
+    except (OSError, EOFError, zlib.error) as error:  # gzip.BadGzipFile is an OSError; bad deflate data a zlib.error
         where = f" after line {number}" if number else ""
         yield InputError(str(path), f"cannot read{where}", str(getattr(error, "strerror", None) or error))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from marsad.cli._output import print_json_line, render_article_lines, stdout_console
-from marsad.cli.stories import _iso_date, _open, _until, db_option
+from marsad.cli.stories import _open, _span, db_option
 from marsad.errors import MarsadError
 from marsad.store.base import ArticleQuery
 
@@ -37,7 +37,7 @@ def articles(db: Path, text, entity, language, outlet, story_id, since, until, l
     """
     store = _open(db)
     try:
-        page = store.articles(ArticleQuery(text, entity, language, outlet, _iso_date(since, "--since"), _until(_iso_date(until, "--until")),
+        page = store.articles(ArticleQuery(text, entity, language, outlet, *_span(since, until),
                                            story_id=story_id, limit=limit, offset=offset))
     except MarsadError as error:
         raise click.ClickException(str(error)) from None

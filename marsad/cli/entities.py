@@ -15,6 +15,7 @@ the exit code is 1.
 from __future__ import annotations
 
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def _is_jsonl(path: Path) -> bool:
         return True
     try:
         head = head_bytes(path)
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         return False  # read as a page, which names the problem
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 

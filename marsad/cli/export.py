@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from marsad.cli._output import progress_bar, stderr_console
-from marsad.cli.stories import _iso_date, _open, _until, db_option
+from marsad.cli.stories import _open, _span, db_option
 from marsad.errors import MarsadError
 from marsad.store.base import EXPORT_ARTICLE_COLUMNS, EXPORT_STORY_COLUMNS, ArticleQuery, StoryQuery
 from marsad.store.export import FORMATS, SUFFIXES, export_chunks
@@ -50,8 +50,8 @@ def export(what: str, output: Path, db: Path, file_format: str | None, text, ent
       marsad export articles articles.parquet --db news.db --outlet reuters.com --since 2021-09-01
     """
     chosen = _format_of(output, file_format)
-    filters = {"text": text, "entity": entity, "language": language, "outlet": outlet,
-               "since": _iso_date(since, "--since"), "until": _until(_iso_date(until, "--until"))}
+    since, until = _span(since, until)
+    filters = {"text": text, "entity": entity, "language": language, "outlet": outlet, "since": since, "until": until}
     query = StoryQuery(**filters) if what == "stories" else ArticleQuery(**filters)
     filtered = any(filters.values())
     store = _open(db)

@@ -21,6 +21,7 @@ import csv
 import hashlib
 import json
 import sys
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -143,7 +144,7 @@ def read_pairs(path: Path) -> Iterator[PairInput | InputError]:
     """Pairs from a JSON Lines or CSV file (told apart by the first character of the content)."""
     try:
         head = head_bytes(path).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         yield InputError(str(path), f"cannot read ({getattr(error, 'strerror', None) or error})")
         return
     if not head:

@@ -113,11 +113,12 @@ def _page_count(paths: tuple[Path, ...]) -> int | None:
 
 def _record_lines(path: Path) -> int | None:
     import gzip
+    import zlib
 
     try:
         with (gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")) as handle:
             return sum(1 for line in handle if line.strip())
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         return None  # the reader names the problem
 
 
@@ -192,7 +193,7 @@ def stories(db: Path, as_json: bool, text: str | None, entity: str | None, langu
     dated = {"include": None, "exclude": True, "only": False}[undated]
     store = _open(db)
     try:
-        page = store.stories(StoryQuery(text, entity, language, outlet, _iso_date(since, "--since"), _until(_iso_date(until, "--until")),
+        page = store.stories(StoryQuery(text, entity, language, outlet, *_span(since, until),
                                         min_size=min_size, limit=limit, offset=offset, min_outlets=min_outlets, dated=dated, sort=sort))
     except MarsadError as error:
         raise click.ClickException(str(error)) from None
@@ -203,6 +204,14 @@ def stories(db: Path, as_json: bool, text: str | None, entity: str | None, langu
             print_json_line(summary.as_dict())
         return
     render_story_lines(stdout_console(), page.items, page.total, piped=not sys.stdout.isatty())
+
+
+def _span(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """``--since`` and ``--until`` as the store reads them, or one clear error when since is after until."""
+    since, until = _iso_date(since, "--since"), _iso_date(until, "--until")
+    if since and until and since > _until(until):  # "--until 2021-09" covers the whole month: past the 15th
+        raise click.BadParameter(f"--since {since} is after --until {until}: nothing could be kept", param_hint="--since/--until")
+    return since, _until(until)
 
 
 def _until(value: str | None) -> str | None:

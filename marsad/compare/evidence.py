@@ -157,10 +157,10 @@ def _conflicts(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]], 
     aligned sentences, and also (given ``matrix`` and ``threshold``) mutually closest sentences at
     least ``threshold - CONFLICT_SLACK`` alike where each article names the unit with one value."""
     conflicts = []
-    pairs = list(aligned)
+    pairs: list[tuple[int, int, float, str | None]] = [(i, j, similarity, None) for i, j, similarity in aligned]  # None: every unit, and dates
     if matrix is not None and threshold is not None and matrix.size:
         taken = {(i, j) for i, j, _ in aligned}
-        for unit in {q.unit for q in a.analysis.quantities if q.unit} & {q.unit for q in b.analysis.quantities if q.unit}:
+        for unit in sorted({q.unit for q in a.analysis.quantities if q.unit} & {q.unit for q in b.analysis.quantities if q.unit}):
             mine = [q for q in a.analysis.quantities if q.unit == unit]
             theirs = [q for q in b.analysis.quantities if q.unit == unit]
             if len({q.value for q in mine}) != 1 or len({q.value for q in theirs}) != 1:
@@ -170,16 +170,17 @@ def _conflicts(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float]], 
                 continue
             similarity = float(matrix[i, j])
             if similarity >= threshold - CONFLICT_SLACK and int(matrix[i].argmax()) == j and int(matrix[:, j].argmax()) == i:
-                pairs.append((i, j, similarity))
-                taken.add((i, j))
-    for i, j, similarity in pairs:
-        quantities_a = [q for q in a.analysis.quantities if q.sentence == i and q.unit]
-        quantities_b = [q for q in b.analysis.quantities if q.sentence == j and q.unit]
+                pairs.append((i, j, similarity, unit))  # this unit only: the sentences are not aligned
+    for i, j, similarity, only_unit in pairs:
+        quantities_a = [q for q in a.analysis.quantities if q.sentence == i and q.unit and only_unit in (None, q.unit)]
+        quantities_b = [q for q in b.analysis.quantities if q.sentence == j and q.unit and only_unit in (None, q.unit)]
         for qa in quantities_a:
             same_unit = [qb for qb in quantities_b if qb.unit == qa.unit]
             if same_unit and all(qb.value != qa.value for qb in same_unit) and not any(q.unit == qa.unit and q.value == qa.value for q in quantities_b):
                 qb = same_unit[0]
                 conflicts.append({"slot": qa.unit, "a": {"value": qa.value, "text": qa.text, "span": _span(qa.span)}, "b": {"value": qb.value, "text": qb.text, "span": _span(qb.span)}, "sentences": {"a": a.analysis.sentences[i].text, "b": b.analysis.sentences[j].text}, "similarity": round(similarity, 3)})
+        if only_unit is not None:
+            continue
         dates_a = [d for d in a.analysis.dates if d.sentence == i]
         dates_b = [d for d in b.analysis.dates if d.sentence == j]
         for da in dates_a:

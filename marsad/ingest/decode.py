@@ -67,6 +67,9 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     try:
         return _checked(data.decode("utf-8"), source), "utf-8"
     except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.end == len(data) and error.start >= len(data) - 3:
+            # A crawl capped at a byte limit cuts the last character in two: the text before it is whole.
+            return _checked(data[: error.start].decode("utf-8"), source), "utf-8"
         if _damaged_utf8(data):
             # windows-1256 decodes any byte, and UTF-8 Arabic read through it is still "mostly
             # Arabic" letters (ط, ظ …): trying it would store the page as mojibake, silently.

@@ -115,7 +115,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "dim_geography": ("المكان", "geography"),
     "dim_entities": ("الكيانات", "entities"),
     "dim_time": ("الزمن", "time"),
-    "dim_narrative": ("الرواية", "narrative"),
+    "dim_narrative": ("السرد", "narrative"),
     "dim_style": ("الأسلوب", "style"),
     "dim_tone": ("النبرة", "tone"),
     "scale_1": ("متشابهان جدًا", "very similar"),
@@ -130,15 +130,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_quantity": ("رقم", "number"),
     "note_only": ("تنفرد به {who} ({kind})", "only {who} reports this {kind}"),
     "note_shared": ("مشترك ({kind})", "shared {kind}"),
-    "note_aligned": ("الجملتان المتقابلتان {number}، التشابه {similarity}", "aligned pair {number}, similarity {similarity}"),
+    "note_aligned": ("الزوج المتقابل رقم {number}، نسبة التشابه {similarity}", "aligned pair {number}, similarity {similarity}"),
     "note_conflict": ("{slot}: تقول {a} {a_text}، وتقول {b} {b_text}", "{slot}: {a} says {a_text}, {b} says {b_text}"),
     "similarity": ("التشابه", "similarity"),
     "copy_mark": ("نسخة", "copy"),
     "utc": ("بالتوقيت العالمي", "UTC"),
-    "samples_notice": ("هذه صفحات العينات المرفقة مع marsad، محفوظة في الذاكرة: لم يُعثر على متجر. لعرض أخباركم:",
+    "samples_notice": ("هذه صفحات العينات المرفقة مع marsad، محفوظة في الذاكرة: لم يُعثر على قاعدة بيانات. لعرض أخباركم:",
                        "These are marsad's bundled sample pages, held in memory: no store was found. To see your own news:"),
-    "empty_store": ("المتجر فارغ. أضيفوا صفحات:", "The store is empty. Add pages:"),
+    "empty_store": ("قاعدة البيانات فارغة. أضيفوا صفحات:", "The store is empty. Add pages:"),
 }
+
+# What a conflict is about: the quantity's unit (marsad.analyse.numbers' keys) or "date".
+SLOT_NAMES = {
+    "date": ("التاريخ", "date"), "hour": ("الساعات", "hours"), "minute": ("الدقائق", "minutes"), "day": ("الأيام", "days"),
+    "week": ("الأسابيع", "weeks"), "month": ("الأشهر", "months"), "year": ("السنوات", "years"), "country": ("الدول", "countries"),
+    "civilian": ("المدنيون", "civilians"), "person": ("الأشخاص", "people"), "soldier": ("الجنود", "soldiers"),
+    "killed": ("القتلى", "killed"), "wounded": ("الجرحى", "wounded"), "dollar": ("الدولارات", "dollars"), "euro": ("اليورو", "euros"),
+    "percent": ("النسبة المئوية", "percent"), "riyal": ("الريالات", "riyals"), "pound": ("الجنيهات", "pounds"),
+    "mask": ("الكمامات", "masks"), "km": ("الكيلومترات", "kilometres"), "meter": ("الأمتار", "metres"), "goal": ("الأهداف", "goals"),
+}
+
+
+def slot_name(slot: str, language: str) -> str:
+    """What a conflict is about, in the reader's language ("hour" → "الساعات")."""
+    arabic, english = SLOT_NAMES.get(slot, (slot, slot))
+    return arabic if language == "ar" else english
+
 
 # Counted nouns by CLDR plural category (babel's rules): Arabic has six, English two. "{n}" is the number.
 COUNTED: dict[str, dict[str, dict[str, str]]] = {
@@ -204,7 +221,9 @@ def translate(key: str, language: str) -> str:
 
 def note(key: str, language: str, **values: object) -> str:
     """A ``note_*`` label filled in: ``note("note_only", "ar", who="reuters.com", kind="date")``;
-    a ``kind`` is given in the reader's language."""
+    a ``kind`` and a conflict's ``slot`` are given in the reader's language."""
+    if "slot" in values:
+        values["slot"] = slot_name(str(values["slot"]), language)
     if "kind" in values:
         kind = str(values["kind"])
         kind = GROUP_KINDS.get(kind, kind)
@@ -213,7 +232,7 @@ def note(key: str, language: str, **values: object) -> str:
 
 
 def count_words(number: int, key: str, language: str) -> str:
-    """``number`` with its noun in the right plural form: "9 مقالًا مخزنًا", "مقالان", "2 articles"."""
+    """``number`` with its noun in the right plural form: "9 مقالات مخزنة", "11 مقالًا مخزنًا", "مقالان", "2 articles"."""
     from babel import Locale
 
     forms = COUNTED[key]["ar" if language == "ar" else "en"]
@@ -344,6 +363,13 @@ def count(context, number: int, key: str) -> str:
 
 
 @pass_context
+def slot(context, value: str) -> str:
+    """``{{ slot(conflict.slot) }}``: what a conflict is about, in the reader's language."""
+    request = _request(context)
+    return slot_name(value, interface_language(request) if request is not None else DEFAULT_LANGUAGE)
+
+
+@pass_context
 def fact(context, value: str) -> str:
     """``{{ fact(d.value) }}``: a resolved date value in the reader's language and calendar."""
     request = _request(context)
@@ -352,18 +378,31 @@ def fact(context, value: str) -> str:
     return fact_value(value, interface_language(request), calendar(request))
 
 
+# Where CLDR's name is not the one news uses ("الأراضي الفلسطينية", "Congo - Kinshasa", "Myanmar (Burma)").
+NEWS_COUNTRY_NAMES = {
+    "PS": ("فلسطين", "Palestine"), "HK": ("هونغ كونغ", "Hong Kong"), "MO": ("ماكاو", "Macau"),
+    "CD": ("الكونغو الديمقراطية", "DR Congo"), "CG": ("الكونغو", "Republic of the Congo"), "MM": ("ميانمار", "Myanmar"),
+    "TL": ("تيمور الشرقية", "East Timor"), "BA": ("البوسنة والهرسك", "Bosnia and Herzegovina"), "CI": ("ساحل العاج", "Ivory Coast"),
+    "TR": ("تركيا", "Turkey"), "CZ": ("التشيك", "Czech Republic"), "VA": ("الفاتيكان", "Vatican"),
+}
+
+
 @pass_context
 def entity_name(context, entity: Any) -> str:
-    """``{{ entity_name(entity) }}``: a country's or region's name in the reader's language (CLDR,
-    "روسيا" for country:RU on an Arabic page); other entities by their stored label."""
+    """``{{ entity_name(entity) }}``: a country's or region's name in the reader's language ("روسيا"
+    for country:RU on an Arabic page; CLDR's, or the name news uses where CLDR's differs); other
+    entities by their stored label."""
     request = _request(context)
     language = interface_language(request) if request is not None else DEFAULT_LANGUAGE
     identifier, stored = (entity.get("id"), entity.get("label")) if isinstance(entity, dict) else (entity.id, entity.label)
     kind, _, code = str(identifier).partition(":")
-    if kind in ("country", "region"):
+    if kind == "country" and code in NEWS_COUNTRY_NAMES:
+        arabic, english = NEWS_COUNTRY_NAMES[code]
+        return arabic if language == "ar" else english
+    if kind in ("country", "region") and language == "ar":
         from babel import Locale
 
-        return Locale.parse(language).territories.get(code, stored)
+        return Locale.parse("ar").territories.get(code, stored)
     return stored
 
 
@@ -374,7 +413,7 @@ def reader(request: Any) -> tuple[str, str]:
 
 def template_globals() -> dict[str, Any]:
     """What ``create_app`` adds to the Jinja environment."""
-    return {"label": label, "date": date, "page_language": page_language, "count": count, "fact": fact, "entity_name": entity_name}
+    return {"label": label, "date": date, "page_language": page_language, "count": count, "fact": fact, "entity_name": entity_name, "slot": slot}
 
 
 def remember_choices(request: Any, response: Any) -> Any:

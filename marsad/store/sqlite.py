@@ -130,10 +130,15 @@ _ARABIC_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب",
 
 
 def _with_clitics(word: str) -> str:
+    """A definite word takes every clitic; a bare one of four letters or more too; a shorter bare
+    word only "و" and "ف", since a preposition before it often spells another word: "جنة" (garden)
+    and "لجنة" (committee)."""
     if len(word) < 3 or not "\u0621" <= word[0] <= "\u064a":
         return f'"{word}"'
-    forms = [word] + [clitic + word for clitic in _ARABIC_CLITICS]
-    if word.startswith("ال") and len(word) > 3:
+    definite = word.startswith("ال") and len(word) > 3
+    clitics = _ARABIC_CLITICS if definite or len(word) >= 4 else ("و", "ف")
+    forms = [word] + [clitic + word for clitic in clitics]
+    if definite:
         forms += [prefix + word[1:] for prefix in ("ل", "ول", "فل")]  # ل + الروسية is written للروسية
     return "(" + " OR ".join(f'"{form}"' for form in dict.fromkeys(forms)) + ")"
 
@@ -765,7 +770,7 @@ class SQLiteStore:
             params.append(query.entity)
         if query.language:
             where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
-            params.append(query.language)
+            params.append(query.language.lower())  # "AR" is ar, as stored
         if query.outlet:
             clause, values = outlet_filter("outlet", query.outlet)
             where.append(f"s.id IN (SELECT story_id FROM articles WHERE {clause})")
@@ -864,10 +869,12 @@ class SQLiteStore:
         if query.entity:
             where.append("id IN (SELECT article_id FROM article_entities WHERE entity_id = ?)")
             params.append(query.entity)
-        for column in ("language", "story_id"):
-            if value := getattr(query, column):
-                where.append(f"{column} = ?")
-                params.append(value)
+        if query.language:
+            where.append("language = ?")
+            params.append(query.language.lower())  # "AR" is ar, as stored
+        if query.story_id:
+            where.append("story_id = ?")
+            params.append(query.story_id)
         if query.outlet:
             clause, values = outlet_filter("outlet", query.outlet)
             where.append(clause)

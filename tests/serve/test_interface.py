@@ -119,7 +119,7 @@ def test_language_and_calendar_switches_keep_the_search(served):
 
 def test_the_arabic_compare_page_says_scores_kinds_and_notes_in_arabic(served):
     html = served.client.get("/compare", params={"a": WASHINGTON, "b": REUTERS}, headers=AR).text
-    for word in ("الإجمالي", "المكان", "الكيانات", "الزمن", "الرواية", "الأسلوب", "النبرة"):
+    for word in ("الإجمالي", "المكان", "الكيانات", "الزمن", "السرد", "الأسلوب", "النبرة"):
         assert f'class="bar-label">{word}<' in html
     assert re.search(r'class="bar-words">(متشابهان|مختلفان)', html)
     for english in (">overall<", "somewhat similar", "very dissimilar", "only reuters", "reports this", "aligned pair", "shared p"):
@@ -158,3 +158,24 @@ def test_a_country_chip_is_named_in_the_readers_language(served):
     arabic = served.client.get(f"/story/{story}", headers=AR).text
     english = served.client.get(f"/story/{story}", headers=EN).text
     assert re.search(r'href="/\?entity=country%3ARU"[^>]*>روسيا', arabic) and re.search(r'href="/\?entity=country%3ARU"[^>]*>Russia', english)
+
+
+def test_a_conflict_says_what_it_is_about_in_the_readers_language(served):
+    story = served.client.get(f"/api/articles/{REUTERS}").json()["story_id"]
+    arabic = served.client.get(f"/story/{story}", headers=AR).text
+    assert "<strong>الساعات</strong>" in arabic and 'title="الساعات: تقول ' in arabic
+    english = served.client.get(f"/story/{story}", headers=EN).text
+    assert re.search(r"<li><strong>hours</strong>: [^\n]*?</mark>, <span", english)  # an English comma between the two sides
+
+
+def test_country_names_are_the_ones_news_uses():
+    from types import SimpleNamespace
+
+    from marsad.serve.interface import entity_name
+
+    def name(identifier, language):
+        request = SimpleNamespace(query_params={"lang": language}, cookies={}, headers={})
+        return entity_name({"request": request}, {"id": identifier, "label": "stored"})  # a template's context holds the request
+
+    assert [name(i, "ar") for i in ("country:PS", "country:RU", "country:HK", "person:ML")] == ["فلسطين", "روسيا", "هونغ كونغ", "stored"]
+    assert [name(i, "en") for i in ("country:PS", "country:RU")] == ["Palestine", "stored"]

@@ -52,7 +52,7 @@ def test_story_page_marks_one_outlet_facts(served):
     html = served.client.get(f"/story/{story_of(served, REUTERS)}", headers=EN).text
     assert '<mark class="only" title="only arabic.example.net reports this place">ستوكهولم</mark>' in html
     # 5 hours against 6: a conflict, marked in both columns and listed
-    assert '<mark class="conflict" title="hour: ' in html and "Where the outlets disagree" in html
+    assert '<mark class="conflict" title="hours: ' in html and "Where the outlets disagree" in html
     # in the column's "only here" list: the one-outlet place, not the disputed hours
     assert '<mark class="only" dir="auto">ستوكهولم</mark>' in html
     assert '<mark class="only" dir="auto">خمس ساعات</mark>' not in html
@@ -106,7 +106,7 @@ def test_the_page_says_when_it_shows_the_samples_or_an_empty_store(engine):
     samples = TestClient(create_app(sample_store(engine), engine, ServeSettings(writes_refused="the bundled samples: nothing is kept"))).get("/", headers=EN).text
     assert "bundled sample pages" in samples and "marsad ingest PAGES --db news.db" in samples
     empty = TestClient(create_app(open_store(":memory:"), engine, ServeSettings())).get("/").text
-    assert "المتجر فارغ" in empty and "marsad ingest" in empty and "العينات" not in empty
+    assert "قاعدة البيانات فارغة" in empty and "marsad ingest" in empty and "العينات" not in empty
 
 
 def test_a_store_with_articles_shows_no_notice(served):

@@ -178,3 +178,14 @@ def test_ingest_knows_its_total_for_page_files_and_json_lines(tmp_path):
     assert _page_count((tmp_path / "pages", tmp_path / "feed.jsonl", tmp_path / "feed2.ndjson.gz")) == 3 + 3 + 3
     (tmp_path / "crawl.warc.gz").write_bytes(b"")
     assert _page_count((tmp_path / "crawl.warc.gz",)) is None and _page_count((Path("-"),)) is None
+
+
+def test_the_cli_filters_as_the_api_does(dated_and_undated):
+    _, path, _, _ = dated_and_undated
+    lower = run("articles", "--db", path, "--language", "en", "--json").stdout
+    assert lower.strip() and run("articles", "--db", path, "--language", "EN", "--json").stdout == lower
+    assert run("stories", "--db", path, "--language", "EN", "--json").stdout.strip()
+    for command in ("articles", "stories"):
+        bad = run(command, "--db", path, "--since", "2021-09-30", "--until", "2021-09-01")
+        assert bad.exit_code == 2 and "is after --until" in bad.output
+        assert run(command, "--db", path, "--since", "2021-09-15", "--until", "2021-09").exit_code == 0  # the month covers the 15th

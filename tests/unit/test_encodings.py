@@ -75,3 +75,11 @@ def test_an_empty_gzip_is_an_empty_file_and_a_cut_json_string_is_called_untermin
     (tmp_path / "cut.jsonl").write_text('{"id": "a", "text": "never closed\n', encoding="utf-8")
     errors = [r for r in read_paths([tmp_path / "cut.jsonl"]) if isinstance(r, MalformedInput)]
     assert len(errors) == 1 and "invalid JSON (unterminated string at column" in str(errors[0]) and "at at" not in str(errors[0])
+
+
+def test_utf8_cut_inside_its_last_character_keeps_the_text_before_it(tmp_path):
+    # Crawls capped at a byte limit (Common Crawl) cut the payload wherever the limit falls.
+    data = (TEXT * 5).encode("utf-8")
+    (tmp_path / "capped.txt").write_bytes(data[:-3])  # "…هلسنكي.\n" less the newline, the full stop and half of "ي"
+    page = read_path(tmp_path / "capped.txt")
+    assert page.encoding == "utf-8" and page.text.endswith("هلسنك") and page.text.count("هلسنكي") == 4

@@ -114,6 +114,11 @@ def test_a_number_told_differently_by_each_sides_closest_sentences_is_a_conflict
     assert not build_evidence(a, b, []).conflicts  # without the similarities: aligned sentences only
     assert not build_evidence(a, b, [], np.array([[0.58, 0.13], [0.12, 0.30]]), 0.53).conflicts  # too unlike
     assert not build_evidence(a, b, [], np.array([[0.58, 0.50], [0.12, 0.44]]), 0.53).conflicts  # "six hours" is closer to another
+    # Let in for its hours, a pair of sentences is checked for hours only: not for the days it also gives.
+    days_a = doc("a", ["The generals met in Helsinki.", "The meeting lasted six hours over 2 days."], [(6.0, "hour", "six hours", 1), (2.0, "day", "2 days", 1)])
+    days_b = doc("b", ["Milley and Gerasimov held talks.", "They talked for about five hours over 3 days."],
+                 [(5.0, "hour", "five hours", 1), (3.0, "day", "3 days", 1), (1.0, "day", "1 day", 1)])
+    assert [c["slot"] for c in build_evidence(days_a, days_b, [], matrix, 0.53).conflicts] == ["hour"]
     two = doc("b", ["They talked for five hours.", "They talked for about five hours, then two hours more."],
               [(5.0, "hour", "five hours", 0), (2.0, "hour", "two hours", 1)])
     assert not build_evidence(a, two, [], np.array([[0.2, 0.1], [0.1, 0.44]]), 0.53).conflicts  # two values: which answers which is unknown
