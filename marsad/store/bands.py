@@ -29,7 +29,8 @@ import logging
 import os
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,31 @@ logger = logging.getLogger(__name__)
 RUN = 1 << 16  # band keys collected in the dict before they become a run (about 2,000 articles)
 MAX_RUN = 1 << 22  # no merge makes a run longer than this (4M keys, about 130,000 articles)
 NOTE = "index.json"
+LOCK = "index.lock"  # held while the note is written, or read and written again (another process may write the same store)
+
+
+@contextmanager
+def _note_lock(path: Path) -> Iterator[None]:
+    """The band folder's lock (an advisory ``flock``; none where the system has no fcntl)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_note(path: Path, note: dict) -> None:
+    """Write the note whole, by rename, through a temporary file of this write's own."""
+    temporary = path / f"{NOTE}.{uuid.uuid4().hex}.tmp"
+    temporary.write_text(json.dumps(note))
+    os.replace(temporary, path / NOTE)
 
 
 def pack(keys: Sequence[int]) -> bytes:
@@ -182,7 +208,7 @@ class BandIndex:
     def _sweep(self, note_time: float) -> None:
         """Delete files older than the note that it does not name: runs of a save killed before its
         note, or merged away by a process killed before it deleted them."""
-        named = {f"{name}.{part}.npy" for name in self._saved for part in ("keys", "articles")} | {NOTE}
+        named = {f"{name}.{part}.npy" for name in self._saved for part in ("keys", "articles")} | {NOTE, LOCK}
         for file in self.path.iterdir():
             try:
                 if file.name not in named and file.stat().st_mtime < note_time:
@@ -212,9 +238,8 @@ class BandIndex:
                 run.name = name
         note = {"runs": [run.name for run in self._runs], "keys": len(self), "articles": self.articles,
                 "watermark": self.watermark, "version": self.version}
-        temporary = self.path / (NOTE + ".tmp")
-        temporary.write_text(json.dumps(note))
-        os.replace(temporary, self.path / NOTE)
+        with _note_lock(self.path):
+            _write_note(self.path, note)
         named = {run.name for run in self._runs}
         for name in self._saved - named:
             for part in ("keys", "articles"):
@@ -231,13 +256,12 @@ class BandIndex:
         if path is None or not (path / NOTE).exists():
             return
         try:
-            note = json.loads((path / NOTE).read_text())
-            if rowid > int(note["watermark"]):
-                return
-            note["articles"] = max(int(note["articles"]) - 1, 0)
-            temporary = path / (NOTE + ".tmp")
-            temporary.write_text(json.dumps(note))
-            os.replace(temporary, path / NOTE)
+            with _note_lock(path):  # two deletes at once each take one off; neither writes over a newer note
+                note = json.loads((path / NOTE).read_text())
+                if rowid > int(note["watermark"]):
+                    return
+                note["articles"] = max(int(note["articles"]) - 1, 0)
+                _write_note(path, note)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # an unreadable note is rebuilt from the table when next loaded, as before
 

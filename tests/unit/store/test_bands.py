@@ -81,7 +81,7 @@ def test_saved_runs_load_back_and_merged_ones_are_deleted(small_runs, tmp_path):
     assert loaded.load() and loaded.watermark == 200 and loaded.articles == 200 and len(loaded) == len(index)
     query = added[_id(42)][:5] + added[_id(177)][:3]
     assert loaded.matches(query, 5) == index.matches(query, 5) == _expected(added, query, 5)
-    files = {f.name for f in (tmp_path / "bands").iterdir()}
+    files = {f.name for f in (tmp_path / "bands").iterdir()} - {"index.lock"}  # the lock the note is written under stays
     assert len(files) == 2 * len(index._runs) + 1  # two arrays per run and the note: nothing merged away is left
     assert {f for f in first_files if f.name in files} != first_files
 
@@ -130,3 +130,21 @@ def test_the_store_catches_up_what_another_process_added_and_what_a_crash_did_no
     assert first.band_matches([100, 200], 5) == [b.analysed.article.id]
     second.close()
     first.close()
+
+
+def test_deletes_in_parallel_processes_each_take_one_off_the_note(tmp_path):
+    import json
+    import multiprocessing
+
+    index = BandIndex(tmp_path / "bands")
+    for number in range(40):
+        index.add(_id(number), [number, number + 1000], rowid=number + 1)
+    index.save()
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=BandIndex.forget, args=(None, tmp_path / "bands", rowid)) for rowid in range(1, 21)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert json.loads((tmp_path / "bands" / "index.json").read_text())["articles"] == 20
+    assert not list((tmp_path / "bands").glob("*.tmp"))
