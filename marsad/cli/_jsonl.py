@@ -16,8 +16,16 @@ from typing import TextIO
 
 from marsad.errors import InputError, MalformedInput
 from marsad.ingest.jsonl import json_problem
+from marsad.ingest.sniff import GZIP_MAGIC, gunzip_head
 
 STDIN = Path("-")
+
+
+def _stdin() -> io.BufferedReader:
+    """Standard input's bytes, peekable (a harness's or a program's own stream is wrapped once)."""
+    if not hasattr(sys.stdin.buffer, "peek"):
+        sys.stdin = io.TextIOWrapper(io.BufferedReader(sys.stdin.buffer), encoding="utf-8", errors="replace")
+    return sys.stdin.buffer
 
 
 def head_bytes(path: Path, size: int = 4096) -> bytes:
@@ -27,9 +35,10 @@ def head_bytes(path: Path, size: int = 4096) -> bytes:
         OSError: the file cannot be read; gzip.BadGzipFile / EOFError: a ``.gz`` that is not gzip.
     """
     if path == STDIN:
-        if not hasattr(sys.stdin.buffer, "peek"):  # a test harness's or a program's own stream: made peekable
-            sys.stdin = io.TextIOWrapper(io.BufferedReader(sys.stdin.buffer), encoding="utf-8", errors="replace")
-        return sys.stdin.buffer.peek(size)[:size]
+        head = _stdin().peek(size)[:size]
+        if head.startswith(GZIP_MAGIC):  # `cat feed.jsonl.gz | …`: read as the file would be
+            return gunzip_head(head)[:size]
+        return head
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as handle:
         return handle.read(size)
@@ -39,7 +48,11 @@ def head_bytes(path: Path, size: int = 4096) -> bytes:
 def open_text(path: Path, newline: str | None = None) -> Iterator[TextIO]:
     """The file (or standard input, for ``-``; gzip's content, for ``.gz``) as UTF-8 text."""
     if path == STDIN:
-        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=newline)
+        raw = _stdin()
+        if raw.peek(2)[:2] == GZIP_MAGIC:
+            yield io.TextIOWrapper(gzip.GzipFile(fileobj=raw, mode="rb"), encoding="utf-8", errors="replace", newline=newline)
+        else:
+            yield io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline=newline)
     elif path.suffix.lower() == ".gz":
         with gzip.open(path, "rt", encoding="utf-8", errors="replace", newline=newline) as handle:
             yield handle

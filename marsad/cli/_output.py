@@ -50,7 +50,7 @@ def _text(value: str | None, style: str = "", label: str = "") -> Text:
 def _fact(item: dict) -> Text:
     """One side's fact as written, its dates resolved for the reader ("يوم الأربعاء (Wednesday)"), a
     date named several times listed once."""
-    text = " / ".join(item.get("texts") or [str(item.get("text") or "")])
+    text = " / ".join(dict.fromkeys(item.get("texts") or [str(item.get("text") or "")]))  # each way of writing it once
     if item["kind"] == "date" and item.get("value"):
         text += f" ({_date_words(item['value'])})"
     return _text(text, label=f"{item['kind']}: ")

@@ -89,8 +89,13 @@ def article_page(request: Request, article_id: str):
         raise HTTPException(404, f"no article {article_id[:40]!r} in the store")
     # Dates and numbers as the text writes them ("الأربعاء", "ست ساعات"), each value once; the
     # resolved value is the hover note (in the reader's language for a date).
-    facts = {"dates": list({d.value: (d.text, d.value) for d in reversed(analysed.analysis.dates)}.values())[::-1],
-             "quantities": list({q.key: (q.text, q.key) for q in reversed(analysed.analysis.quantities)}.values())[::-1]}
+    dates: dict[str, tuple[str, str]] = {}
+    quantities: dict[str, tuple[str, str]] = {}
+    for mention in analysed.analysis.dates:
+        dates.setdefault(mention.value, (mention.text, mention.value))  # first mention, in text order
+    for quantity in analysed.analysis.quantities:
+        quantities.setdefault(quantity.key, (quantity.text, quantity.key))
+    facts = {"dates": list(dates.values()), "quantities": list(quantities.values())}
     return _render(request, "article.html", stored=stored, facts=facts,
                    view=article_view(analysed, outlet=stored.outlet, copies=stored.copies))
 

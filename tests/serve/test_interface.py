@@ -150,6 +150,8 @@ def test_the_article_page_shows_dates_and_numbers_as_written(served):
     html = served.client.get(f"/article/{REUTERS}", headers=AR).text
     chips = re.findall(r'<span class="chip (?:date|quantity)" dir="auto" title="([^"]*)">([^<]*)</span>', html)
     assert chips and not [text for _, text in chips if text.startswith(("weekday:", "--", "rel:"))]
+    dates = re.findall(r'<span class="chip date" dir="auto" title="([^"]*)">', html)
+    assert dates and not [title for title in dates if title.startswith(("weekday:", "--", "rel:")) or re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", title)]
     assert "بالتوقيت العالمي" in html  # the stored time says its zone
 
 

@@ -104,3 +104,12 @@ def test_compare_of_two_files_reads_them_with_the_entity_encoder_unless_told_oth
         assert result.exit_code == 0, result.output
         assert budgets and set(budgets) == {expected}
         assert json.loads(result.stdout)["evidence"]["shared"]["people"]
+
+
+def test_gzipped_json_lines_on_standard_input_are_read_as_the_file_is(tmp_path):
+    import gzip
+
+    content = json.dumps({"id": "en", "text": "Mark Milley met Valery Gerasimov in Helsinki."}) + "\n"
+    piped = CliRunner().invoke(cli, ["entities", "--json", "--entity-pieces", "0", "-"], input=gzip.compress(content.encode()))
+    assert piped.exit_code == 0, piped.output
+    assert [line["id"] for line in map(json.loads, piped.stdout.splitlines())] == ["en"]
