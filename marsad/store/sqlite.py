@@ -447,11 +447,14 @@ class SQLiteStore:
                 already = self.known([new.id for new in batch.articles])
                 seen = set(already)
                 added: dict[str, _StoryDelta] = {}
+                # SQLite gives a new row max(rowid) + 1: after the newest article was deleted, its rowid
+                # again, which a reader's index has already passed (its watermark). Never below the top given.
+                floor = self._counter("top_rowid")
                 for new in batch.articles:
                     if new.id in seen:
                         continue
                     seen.add(new.id)
-                    rowid = self._insert(new, now)
+                    rowid = self._insert(new, now, floor + 1 if floor and not inserted and self._last_rowid() <= floor else None)
                     inserted.append((rowid, new))
                     added.setdefault(new.story_id, _StoryDelta()).take(new)
                 states = {state.id: state for state in batch.stories}
@@ -470,13 +473,13 @@ class SQLiteStore:
                     self.save_index()
             return already
 
-    def _insert(self, new: NewArticle, now: str) -> int:
+    def _insert(self, new: NewArticle, now: str, rowid: int | None = None) -> int:
         article, analysis = new.analysed.article, new.analysed.analysis
         cursor = self.db.execute(
-            "INSERT INTO articles (id, story_id, copy_of, copy_kind, title, url, outlet, language, published, added, fields, analysis, vector)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (rowid, id, story_id, copy_of, copy_kind, title, url, outlet, language, published, added, fields, analysis, vector)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                article.id, new.story_id, new.copy_of, new.copy_kind, article.title, article.url,
+                rowid, article.id, new.story_id, new.copy_of, new.copy_kind, article.title, article.url,
                 outlet_of(article, new.outlet), article.language, article.published, now,
                 _article_json(article), encode_analysis(analysis), encode_vector(analysis.document_vector),
             ),
@@ -601,6 +604,8 @@ class SQLiteStore:
                 story_deleted = self._restate_story(story_id, article_id, decode_vector(vector) if independent else None,
                                                     promoted) if story_id else False
                 self.db.execute("UPDATE counters SET value = value + 1 WHERE name = 'generation'")
+                self.db.execute("INSERT INTO counters (name, value) VALUES ('top_rowid', ?) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+                                (rowid,))  # so the next article is not given this rowid again (see add)
             if index is not None:
                 index.remove([article_id])
                 self.save_index()

@@ -98,3 +98,23 @@ def test_a_delete_leaves_neither_saved_index_stale(tmp_path, caplog):
         assert store._band_index().articles == store.db.execute("SELECT count(*) FROM article_fingerprints").fetchone()[0]
         assert len(store._vector_index()) == 10
     assert not [record for record in caplog.records if "stale" in record.getMessage() or "rebuilding" in record.getMessage()]
+
+
+def test_an_article_added_after_the_newest_was_deleted_reaches_a_running_reader(engine, tmp_path):
+    """SQLite would give it the deleted article's rowid, which a reader's index had already passed."""
+    from marsad.store import Batch, NewArticle
+    from tests.unit.store.test_store import BODY_A, BODY_B, _article, _state
+
+    path = tmp_path / "r.db"
+    first, second = _article(engine, "Budget talks in Helsinki", BODY_A), _article(engine, "Floods in Fes", BODY_B)
+    with SQLiteStore(path) as writer:
+        writer.add(Batch((NewArticle(first, "s1"), NewArticle(second, "s2")), (_state("s1", [first]), _state("s2", [second]))))
+    reader = SQLiteStore(path, read_only=True)
+    assert {aid for aid, _ in reader.nearest(second.analysis.document_vector, 5)} == {first.article.id, second.article.id}
+    with SQLiteStore(path) as writer:
+        writer.delete_article(second.article.id)  # the newest row
+        late = _article(engine, "Rate rise to slow inflation", "The central bank raised its rate by half a point on Tuesday to slow inflation. " * 3)
+        writer.add(Batch((NewArticle(late, "s3"),), (_state("s3", [late]),)))
+        assert writer.db.execute("SELECT rowid FROM articles WHERE id = ?", (late.article.id,)).fetchone()[0] == 3
+    assert late.article.id in {aid for aid, _ in reader.nearest(late.analysis.document_vector, 5)}
+    reader.close()
