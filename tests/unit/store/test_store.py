@@ -108,11 +108,11 @@ def test_a_batch_is_all_or_nothing(engine, tmp_path, monkeypatch):
     original = SQLiteStore._insert
     calls = []
 
-    def failing_insert(self, new, now):
+    def failing_insert(self, new, now, rowid=None):
         calls.append(new.id)
         if len(calls) == 2:
             raise RuntimeError("disk on fire")
-        return original(self, new, now)
+        return original(self, new, now, rowid)
 
     monkeypatch.setattr(SQLiteStore, "_insert", failing_insert)
     with pytest.raises(RuntimeError):
