@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from marsad.cli import cli
@@ -45,18 +46,24 @@ def test_entities_of_a_missing_file_is_one_line(tmp_path):
     assert result.exit_code == 1 and "no such file" in result.stderr and "Traceback" not in result.output
 
 
-def test_entity_pieces_chooses_how_much_the_encoder_reads(tmp_path, monkeypatch):
-    """--entity-pieces reaches the finder: 0 is the CRF alone; a bad value is one line naming the option."""
+@pytest.fixture
+def budgets(monkeypatch) -> list:
+    """The ``entity_pieces`` each EntityFinder is made with, in order."""
     from marsad.analyse import entities as entities_module
 
-    budgets = []
+    made = []
     original = entities_module.EntityFinder.__init__
 
     def spy(self, gazetteer, tagger="packaged", entity_pieces=None):
-        budgets.append(entity_pieces)
+        made.append(entity_pieces)
         original(self, gazetteer, tagger, entity_pieces)
 
     monkeypatch.setattr(entities_module.EntityFinder, "__init__", spy)
+    return made
+
+
+def test_entity_pieces_chooses_how_much_the_encoder_reads(tmp_path, budgets):
+    """--entity-pieces reaches the finder: 0 is the CRF alone; a bad value is one line naming the option."""
     texts = tmp_path / "texts.jsonl"
     texts.write_text(json.dumps({"id": "a", "text": "Mark Milley met Valery Gerasimov in Helsinki.", "language": "en"}) + "\n", encoding="utf-8")
     for pieces in ("0", "-1", "64"):
@@ -86,18 +93,9 @@ def test_entities_read_standard_input_and_gzip_and_refuse_a_bad_text_alone(tmp_p
         assert all("person:JRSMF" in {e["id"] for e in line["entities"]} for line in found)
 
 
-def test_compare_of_two_files_reads_them_with_the_entity_encoder_unless_told_otherwise(monkeypatch):
-    from marsad.analyse import entities as entities_module
+def test_compare_of_two_files_reads_them_with_the_entity_encoder_unless_told_otherwise(budgets):
     from tests.conftest import PAGE_REUTERS
 
-    budgets = []
-    original = entities_module.EntityFinder.__init__
-
-    def spy(self, gazetteer, tagger="packaged", entity_pieces=None):
-        budgets.append(entity_pieces)
-        original(self, gazetteer, tagger, entity_pieces)
-
-    monkeypatch.setattr(entities_module.EntityFinder, "__init__", spy)
     for options, expected in (([], -1), (["--entity-pieces", "0"], 0)):
         budgets.clear()
         result = CliRunner().invoke(cli, ["compare", "--json", "--encoder", "hashing", *options, str(PAGE_WASHINGTON), str(PAGE_REUTERS)])
