@@ -78,6 +78,12 @@ class PageIn(BaseModel):
     def _has_content(self) -> "PageIn":
         if not (self.html and self.html.strip()) and not (self.text and self.text.strip()):
             raise ValueError("give the page as 'html' or 'text' (both are empty or missing)")
+        if self.published and self.published.strip():
+            from marsad.clean.plain import iso_date
+
+            if iso_date(self.published) is None:  # stored without a date, silently, before
+                raise ValueError(f"published: {self.published[:40]!r} is not a date marsad reads (2021-09-22, "
+                                 "'Wed, 22 Sep 2021 10:00:00 GMT', Unix time, '22 September 2021'); leave it out to store the page undated")
         return self
 
     def raw_page(self, source: str) -> RawPage:

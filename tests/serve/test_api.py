@@ -291,3 +291,13 @@ def test_the_openapi_description_declares_the_write_token(served):
     assert schema["components"]["securitySchemes"]["writeToken"] == {**schema["components"]["securitySchemes"]["writeToken"], "type": "http", "scheme": "bearer"}
     writes = {(path, method) for path, methods in schema["paths"].items() for method, operation in methods.items() if operation.get("security")}
     assert writes == {("/api/articles", "post"), ("/api/articles/batch", "post"), ("/api/articles/{article_id}", "delete")}
+
+
+def test_a_published_date_marsad_cannot_read_is_refused_not_dropped(fresh):
+    body = {"text": "The talks in Helsinki lasted six hours, officials said on Wednesday, and both sides agreed to meet again. " * 3,
+            "title": "Talks in Helsinki", "published": "yesterday-ish"}
+    refused = fresh.client.post("/api/articles", json=body)
+    assert refused.status_code == 422 and "published: 'yesterday-ish' is not a date marsad reads" in refused.json()["detail"]
+    batch = fresh.client.post("/api/articles/batch", json={"pages": [body, {**body, "published": "Wed, 22 Sep 2021 10:00:00 GMT"}]}).json()
+    assert [e["index"] for e in batch["errors"]] == [0] and [a["index"] for a in batch["articles"]] == [1]
+    assert fresh.client.get(f"/api/articles/{batch['articles'][0]['id']}").json()["published"] == "2021-09-22"
