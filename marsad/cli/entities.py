@@ -1,7 +1,7 @@
 """``marsad entities FILE``: the people, places and organisations of each text, one line per input.
 
 Inputs: JSON Lines, one text a line, ``{"id": …, "text": …, "language": …}`` (``language`` is
-optional: detected when missing; ``-`` reads standard input, ``.gz`` is decompressed), or any page ``marsad clean`` reads (its clean text is tagged:
+optional: detected when missing; a record without ``id`` is named by where it stands, ``file:line``; ``-`` reads standard input, ``.gz`` is decompressed), or any page ``marsad clean`` reads (its clean text is tagged:
 title, then paragraphs, a blank line between). Output, one line per input:
 ``{"id", "entities": [{"start", "end", "kind", "form", "id", "text"}]}`` with offsets into the
 text as given (for a page: into its clean title and paragraphs joined by blank lines). ``kind``
@@ -43,7 +43,7 @@ def _records(path: Path) -> Iterator[tuple[object, str, str | None] | InputError
             yield error
             continue
         language = record.get("language") or record.get("lang")
-        yield record.get("id", number), record["text"], language if isinstance(language, str) and language else None
+        yield record.get("id", source), record["text"], language if isinstance(language, str) and language else None  # no id: where it stands, as errors name it
 
 
 def _is_jsonl(path: Path) -> bool:

@@ -2,7 +2,8 @@
 
 Inputs:
 
-* JSON Lines, one pair a line: ``{"id": …, "a": {"title": …, "text": …, "language": …}, "b": {…}}``,
+* JSON Lines, one pair a line: ``{"id": …, "a": {"title": …, "text": …, "language": …}, "b": {…}}``
+  (a pair without ``id`` is named by where it stands, ``file:line``),
   or SemEval's own layout ``{"pair_id": …, "text1": …, "text2": …, "lang1": …, "lang2": …}``
   (``language`` and ``title`` are optional; ``published`` and ``agency`` are used when given);
 * a CSV in the SemEval-2022 Task 8 layout: ``pair_id`` (``<id1>_<id2>``), ``url1_lang``,
@@ -82,14 +83,14 @@ def read_jsonl(path: Path) -> Iterator[PairInput | InputError]:
         source, number, record = item
         if isinstance(record, dict) and "a" not in record and "text1" in record and "text2" in record:
             # The SemEval-2022 layout with the texts inline (as the CSV's text1/text2 columns).
-            record = {"id": record.get("pair_id", record.get("id", number)),
+            record = {"id": record.get("pair_id", record.get("id", source)),
                       "a": {"text": record["text1"], "language": record.get("lang1") or record.get("url1_lang")},
                       "b": {"text": record["text2"], "language": record.get("lang2") or record.get("url2_lang")}}
         if not isinstance(record, dict) or "a" not in record or "b" not in record:
             yield MalformedInput(source, 'expected an object with "a" and "b" articles, or SemEval\'s "text1" and "text2"')
             continue
         try:
-            yield PairInput(record.get("id", number), _article(record["a"], source, "a"), _article(record["b"], source, "b"))
+            yield PairInput(record.get("id", source), _article(record["a"], source, "a"), _article(record["b"], source, "b"))  # no id: "file:line"
         except InputError as error:
             yield error
 

@@ -111,3 +111,10 @@ def test_gzipped_json_lines_on_standard_input_are_read_as_the_file_is(tmp_path):
     piped = CliRunner().invoke(cli, ["entities", "--json", "--entity-pieces", "0", "-"], input=gzip.compress(content.encode()))
     assert piped.exit_code == 0, piped.output
     assert [line["id"] for line in map(json.loads, piped.stdout.splitlines())] == ["en"]
+
+
+def test_a_record_without_an_id_is_named_by_where_it_stands(tmp_path):
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text(json.dumps({"id": 2, "text": "Mark Milley met Valery Gerasimov."}) + "\n" + json.dumps({"text": "Milley met Gerasimov in Helsinki."}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["entities", "--json", "--entity-pieces", "0", str(texts)])
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [2, f"{texts}:2"]  # not 2 twice
