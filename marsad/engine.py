@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from marsad.analyse.gazetteer import Gazetteer
+from marsad.analyse.gazetteer import Gazetteer, shared_gazetteer
 from marsad.analyse.language import LanguageIdentifier
 from marsad.clean import clean_page
 from marsad.clean.templates import OutletTemplates, strip_templates
@@ -64,7 +64,7 @@ class Engine:
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
-            self._gazetteer = Gazetteer()
+            self._gazetteer = shared_gazetteer()
         return self._gazetteer
 
     @property

@@ -421,3 +421,10 @@ class Gazetteer:
         """True when ``name`` (as written) is a known country or city."""
         entry = self.names.get(normalise(name).strip())
         return entry is not None and entry.kind is EntityKind.PLACE and not entry.adjective
+
+
+@cache
+def shared_gazetteer() -> Gazetteer:
+    """The process's one gazetteer (about 35 MB: read from the user cache once, shared by the
+    engine and the evidence)."""
+    return Gazetteer()

@@ -6,6 +6,7 @@ can be shown the place in the original.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -77,10 +78,12 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
         shared[_KIND_KEYS[group_a["kind"]]].append(
             {"id": entity_id, "label": group_a["label"], "a": group_a["texts"], "b": group_b["texts"], "a_spans": group_a["spans"], "b_spans": group_b["spans"]}
         )
-    for groups, other, out in ((groups_a, groups_b, only_a), (groups_b, groups_a, only_b)):
+    fields_a, fields_b = _field_entities(a), _field_entities(b)
+    for groups, other, other_fields, out in ((groups_a, groups_b, fields_b, only_a), (groups_b, groups_a, fields_a, only_b)):
         for entity_id, group in groups.items():
-            # A country only a demonym points to ("الروسي") is not a place one side names.
-            if entity_id not in other and group["named"]:
+            # A country only a demonym points to ("الروسي") is not a place one side names; nor is
+            # the city the other filed from or the agency it credits ("واشنطن (رويترز)" beside "Washington … Reuters").
+            if entity_id not in other and entity_id not in other_fields and group["named"]:
                 text, span = group["name"]
                 out.append({"kind": _KIND_KEYS[group["kind"]][:-1] if group["kind"] is not EntityKind.PERSON else "person", "id": entity_id,
                             "label": group["label"], "text": text, "span": span})
@@ -121,6 +124,25 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
         for i, j, similarity in aligned
     ]
     return Evidence(shared=shared, aligned=aligned_items, only_a=only_a, only_b=only_b, conflicts=conflicts)
+
+
+def _field_entities(doc: Analysed) -> set[str]:
+    """The ids of the article's dateline and credited agencies (fields, not mentions): "واشنطن" →
+    place:4140963, "رويترز، أ ف ب" → org:reuters and what the second names."""
+    from marsad.analyse.gazetteer import shared_gazetteer
+    from marsad.analyse.normalise import normalise
+
+    names = [doc.article.dateline or ""] + _AGENCY_SEPARATORS.split(doc.article.agency or "")
+    found = set()
+    for name in names:
+        key = normalise(name).strip(" ()-–—.")
+        entry = shared_gazetteer().lookup(key) if key else None
+        if entry is not None:
+            found.add(entry.id)
+    return found
+
+
+_AGENCY_SEPARATORS = re.compile(r"\s*(?:[،,;/|+&]|\sو)\s*")
 
 
 def _list_date(out: list[dict[str, Any]], listed: dict[str, dict[str, Any]], side: str, doc: Analysed, date: DateMention) -> None:

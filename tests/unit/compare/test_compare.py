@@ -122,3 +122,18 @@ def test_a_number_told_differently_by_each_sides_closest_sentences_is_a_conflict
     two = doc("b", ["They talked for five hours.", "They talked for about five hours, then two hours more."],
               [(5.0, "hour", "five hours", 0), (2.0, "hour", "two hours", 1)])
     assert not build_evidence(a, two, [], np.array([[0.2, 0.1], [0.1, 0.44]]), 0.53).conflicts  # two values: which answers which is unknown
+
+
+def test_the_city_one_side_files_from_and_the_agency_it_credits_are_not_the_others_alone(engine):
+    from marsad.compare.evidence import build_evidence
+    from marsad.models import Article
+
+    a = engine.analyse(Article(source="a", title=None, language="ar", dateline="واشنطن", agency="رويترز", paragraphs=(
+        "التقى رئيس الأركان الأميركي مارك ميلي نظيره الروسي فاليري جيراسيموف في هلسنكي يوم الأربعاء.",)))
+    b = engine.analyse(Article(source="b", title=None, language="en", paragraphs=(
+        "Mark Milley met Valery Gerasimov in Helsinki on Wednesday, Reuters reported from Washington.",)))
+    only_b = {item.get("id") for item in build_evidence(a, b, []).only_b}
+    assert "place:4140963" not in only_b and "org:reuters" not in only_b
+    # Without the fields, the same two are the English side's own.
+    plain = engine.analyse(Article(source="a2", title=None, language="ar", paragraphs=a.article.paragraphs))
+    assert {"place:4140963", "org:reuters"} <= {item.get("id") for item in build_evidence(plain, b, []).only_b}
