@@ -80,6 +80,12 @@ _DEMONYMS = {
     "TR": ["Turkish"], "EG": ["Egyptian"], "SA": ["Saudi", "سعودي"], "UA": ["Ukrainian"], "FI": ["Finnish"],
     "JP": ["Japanese"], "IN": ["Indian"], "PK": ["Pakistani"], "AE": ["إماراتي", "Emirati"], "QA": ["Qatari"],
 }
+# Arabic broken plurals of nationalities ("the Russians"), with the article: the regular ones
+# (الإسرائيليون, الأميركيين) come from the adjective by rule; "روس" alone is as often a name (ديانا روس).
+_ARABIC_PEOPLE = {
+    "RU": ["الروس"], "TR": ["الأتراك"], "AF": ["الأفغان"], "DE": ["الألمان"], "GB": ["الإنجليز", "الإنكليز"],
+    "US": ["الأمريكان", "الأميركان"],
+}
 # Capitals that news uses for their government ("Washington will keep capabilities"): the city
 # keeps its own id; these add nothing but a curated city id where GeoNames lacks the Arabic name.
 _CITY_OVERRIDES = {
@@ -350,7 +356,7 @@ class Gazetteer:
             label = english.get(region.split(":")[1], names[2] if len(names) > 2 else names[0])
             for name in names:
                 self._add(name, Entry(region, EntityKind.PLACE, label), override=True)
-        for code, names in _DEMONYMS.items():
+        for code, names in [*_DEMONYMS.items(), *_ARABIC_PEOPLE.items()]:
             for name in names:
                 self._add(name, Entry(f"country:{code}", EntityKind.PLACE, english[code], adjective=True))
 

@@ -137,3 +137,13 @@ def test_a_stored_analysis_keeps_the_demonym_form(engine):
     forms = [(m.text, m.form) for m in analysis.entities]
     assert ("Russian", "demonym") in forms and ("Helsinki", "name") in forms
     assert [(m.text, m.form) for m in decode_analysis(encode_analysis(analysis)).entities] == forms
+
+
+def test_the_russians_point_to_russia_and_a_singer_named_ross_does_not():
+    from marsad.engine import Engine
+    from marsad.settings import Settings
+
+    engine = Engine(Settings(encoder="hashing"))
+    found = mentions(engine, "وقال الروس إن المحادثات مع الأتراك ستستمر")
+    assert {(m.text, m.id, m.form) for m in found} >= {("الروس", "country:RU", "demonym"), ("الأتراك", "country:TR", "demonym")}
+    assert not [m for m in mentions(engine, "غنّت المغنية الأميركية ديانا روس في القاهرة") if m.id == "country:RU"]
