@@ -32,7 +32,7 @@ import random
 import re
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -175,6 +175,7 @@ def wikiref_scores(analysed: list[Analysed], labels: list[str], seeds: list[int]
 
 def semeval_scores(stories: dict[str, str], pairs) -> dict:
     per_pair: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # similar together, similar, unrelated apart, unrelated
+    dissimilar = [0, 0]  # apart, pairs rated 3 or more ("somewhat dissimilar": often one topic, another event)
     for _, languages, a, b, overall in pairs:
         together = stories[a] == stories[b]
         if overall <= 1.5:
@@ -183,11 +184,15 @@ def semeval_scores(stories: dict[str, str], pairs) -> dict:
         elif overall >= 3.5:
             per_pair[languages][2] += not together
             per_pair[languages][3] += 1
+        if overall >= 3.0:
+            dissimilar[0] += not together
+            dissimilar[1] += 1
     totals = [sum(v[i] for v in per_pair.values()) for i in range(4)]
     rate = lambda hit, n: round(hit / n, 4) if n else None  # noqa: E731
     return {
         "similar_together": rate(totals[0], totals[1]), "similar_pairs": totals[1],
         "unrelated_apart": rate(totals[2], totals[3]), "unrelated_pairs": totals[3],
+        "dissimilar_apart": rate(*dissimilar), "dissimilar_pairs": dissimilar[1],
         "per_language_pair": {k: {"similar_together": rate(v[0], v[1]), "similar": v[1], "unrelated_apart": rate(v[2], v[3]), "unrelated": v[3]}
                               for k, v in sorted(per_pair.items())},
     }
@@ -229,13 +234,18 @@ def main() -> None:
     print(f"  {'marsad':<28} {wiki['marsad'][0]:6.3f} {wiki['marsad'][1]:6.3f} {wiki['marsad'][2]:6.3f}")
     label = f"baseline (cosine ≥ {wiki['baseline_threshold']})"
     print(f"  {label:<28} {wiki['baseline'][0]:6.3f} {wiki['baseline'][1]:6.3f} {wiki['baseline'][2]:6.3f}")
+    sizes = sorted(Counter(stories.values()).values(), reverse=True)
+    big = sum(size for size in sizes if size >= 10)
+    print(f"SemEval stream of {len(stream)} undated articles: {len(sizes)} stories, the largest {sizes[:5]}, "
+          f"{big / len(stream):.1%} of the articles in stories of 10 or more (one topic's different events chained together, mostly)")
     for split, result in semeval.items():
         what = "frozen test split" if split == "test" else "dev fold (settings chosen on it)"
         print(f"SemEval pairs, {what}, in a stream of {len(stream)} articles: very similar together {result['similar_together']} of {result['similar_pairs']}, "
-              f"unrelated apart {result['unrelated_apart']} of {result['unrelated_pairs']}")
+              f"unrelated apart {result['unrelated_apart']} of {result['unrelated_pairs']}, rated 3 or more apart {result['dissimilar_apart']} of {result['dissimilar_pairs']}")
         for languages, r in result["per_language_pair"].items():
             print(f"  {languages:<6} together {r['similar_together']} ({r['similar']})  apart {r['unrelated_apart']} ({r['unrelated']})")
-    print(json.dumps({"encoder": args.encoder, "pair_encoder": pair_name, "settings": overrides, "wikiref220": wiki, "semeval": semeval}))
+    print(json.dumps({"encoder": args.encoder, "pair_encoder": pair_name, "settings": overrides, "wikiref220": wiki, "semeval": semeval,
+                      "stream": {"stories": len(sizes), "largest": sizes[:10], "share_in_10_or_more": round(big / len(stream), 4)}}))
 
 
 if __name__ == "__main__":
