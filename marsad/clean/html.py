@@ -29,6 +29,7 @@ from marsad.analyse.normalise import normalise
 from marsad.clean.fields import caption_credit, source_line_agency, take_dateline
 from marsad.clean.html_meta import read_meta
 from marsad.clean.phrases import CHROME, COOKIE, END_OF_BODY, READ_ALSO
+from marsad.clean.plain import iso_date
 from marsad.errors import InputError
 from marsad.models import Article, RawPage
 
@@ -122,7 +123,8 @@ def clean_html(page: RawPage, is_place: Callable[[str], bool] = lambda _: False)
         paragraphs=tuple(body),
         dateline=dateline,
         agency=source_agency or agency,
-        published=meta.published or _published_in(lines),
+        # A date given with the page (a feed's, an API request's) is the publisher's word; else the page's own.
+        published=iso_date(page.published) or meta.published or _published_in(lines),
         captions=captions,
         author=meta.author,
         outlet=meta.site_name,

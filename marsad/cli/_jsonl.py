@@ -16,7 +16,7 @@ from typing import TextIO
 
 from marsad.errors import InputError, MalformedInput
 from marsad.ingest.jsonl import json_problem
-from marsad.ingest.sniff import GZIP_MAGIC, gunzip_head
+from marsad.ingest.sniff import GZIP_MAGIC
 
 STDIN = Path("-")
 
@@ -32,12 +32,14 @@ def head_bytes(path: Path, size: int = 4096) -> bytes:
     """The first bytes of the content (decompressed for ``.gz``), standard input left unread.
 
     Raises:
-        OSError: the file cannot be read; gzip.BadGzipFile / EOFError: a ``.gz`` that is not gzip.
+        OSError: the file cannot be read; gzip.BadGzipFile / EOFError / zlib.error: a ``.gz`` (or
+        gzipped standard input) that is not gzip.
     """
     if path == STDIN:
         head = _stdin().peek(size)[:size]
         if head.startswith(GZIP_MAGIC):  # `cat feed.jsonl.gz | …`: read as the file would be
-            return gunzip_head(head)[:size]
+            # zlib's own error for corrupt data (gunzip_head would answer b"", read as "empty").
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, size)
         return head
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as handle:

@@ -127,22 +127,38 @@ def build_evidence(a: Analysed, b: Analysed, aligned: list[tuple[int, int, float
 
 
 def _field_entities(doc: Analysed) -> set[str]:
-    """The ids of the article's dateline and credited agencies (fields, not mentions): "واشنطن" →
-    place:4140963, "رويترز، أ ف ب" → org:reuters and what the second names."""
+    """The ids of the article's dateline (a place) and credited agencies (organisations): fields,
+    not mentions. "واشنطن" → place:4140963; "رويترز، أ ف ب" → org:reuters, org:afp."""
     from marsad.analyse.gazetteer import shared_gazetteer
     from marsad.analyse.normalise import normalise
 
-    names = [doc.article.dateline or ""] + _AGENCY_SEPARATORS.split(doc.article.agency or "")
+    gazetteer = shared_gazetteer()
     found = set()
-    for name in names:
+
+    def look(name: str, kind: EntityKind) -> bool:
         key = normalise(name).strip(" ()-–—.")
-        entry = shared_gazetteer().lookup(key) if key else None
-        if entry is not None:
+        if key in _AGENCY_IDS and kind is EntityKind.ORGANISATION:
+            found.add(_AGENCY_IDS[key])
+            return True
+        entry = gazetteer.lookup(key) if key else None
+        if entry is not None and entry.kind is kind and not entry.adjective:
             found.add(entry.id)
+            return True
+        return False
+
+    dateline = doc.article.dateline or ""
+    if dateline and not look(dateline, EntityKind.PLACE):
+        look(dateline.split(",")[0], EntityKind.PLACE)  # "Washington, D.C.", "GAZA CITY, Gaza Strip"
+    for name in _AGENCY_SEPARATORS.split(doc.article.agency or ""):
+        # "رويترز ووام": the second credit keeps its و ("وام", "واس" begin with one) or drops it as "and".
+        if not look(name, EntityKind.ORGANISATION) and name.startswith("و"):
+            look(name[1:], EntityKind.ORGANISATION)
     return found
 
 
-_AGENCY_SEPARATORS = re.compile(r"\s*(?:[،,;/|+&]|\sو)\s*")
+# Agencies credited as letters, which no gazetteer entry holds (a letter pair is no name to find in text).
+_AGENCY_IDS = {"ا ف ب": "org:afp", "اف ب": "org:afp", "ا ب": "org:ap"}
+_AGENCY_SEPARATORS = re.compile(r"\s*[،,;/|+&]\s*|\s+(?:and|-|–|—)\s+|\s+(?=و)")
 
 
 def _list_date(out: list[dict[str, Any]], listed: dict[str, dict[str, Any]], side: str, doc: Analysed, date: DateMention) -> None:

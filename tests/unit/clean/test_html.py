@@ -147,3 +147,12 @@ def test_only_a_web_address_gives_an_outlet():
 
     assert [url_host(u) for u in ("javascript:alert(1)", "mailto:desk@example.net", "data:text/html,x", "file:///etc/passwd")] == [None] * 4
     assert [url_host(u) for u in ("https://www.reuters.com/world", "reuters.com/world", "example.com:8080/x")] == ["reuters.com", "reuters.com", "example.com"]
+
+
+def test_a_date_given_with_an_html_page_is_its_published_date():
+    from marsad.clean import clean_page
+
+    html = "<html><head><meta property='article:published_time' content='2020-01-01'></head><body><article>" + "<p>A long enough sentence of the body that says something about the news.</p>" * 3 + "</article></body></html>"
+    given = clean_page(RawPage(source="x.html", text=html, format="html", published="Wed, 22 Sep 2021 10:00:00 GMT"))
+    assert given.published == "2021-09-22"  # the feed's or the request's word, over the page's meta
+    assert clean_page(RawPage(source="x.html", text=html, format="html")).published == "2020-01-01"

@@ -137,3 +137,19 @@ def test_the_city_one_side_files_from_and_the_agency_it_credits_are_not_the_othe
     # Without the fields, the same two are the English side's own.
     plain = engine.analyse(Article(source="a2", title=None, language="ar", paragraphs=a.article.paragraphs))
     assert {"place:4140963", "org:reuters"} <= {item.get("id") for item in build_evidence(plain, b, []).only_b}
+
+
+def test_a_datelines_place_and_each_credited_agency_are_found_by_kind():
+    from types import SimpleNamespace
+
+    from marsad.compare.evidence import _field_entities
+    from marsad.models import Article
+
+    def fields(dateline, agency):
+        return _field_entities(SimpleNamespace(article=Article(source="x", title=None, paragraphs=("x",), dateline=dateline, agency=agency)))
+
+    assert fields("القاهرة", "أ ف ب") == {"place:360630", "org:afp"}
+    assert fields(None, "رويترز واس") == fields(None, "رويترز، واس") == {"org:reuters", "org:spa"}  # واس keeps its و
+    assert fields(None, "Reuters and AFP") == fields(None, "رويترز - أ ف ب") == {"org:reuters", "org:afp"}
+    assert fields("Washington, D.C.", None) == {"place:4140963"}
+    assert fields("UNITED NATIONS", "Reuters") == {"org:reuters"}  # a dateline names a place, not an organisation
