@@ -63,6 +63,15 @@ def _note_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _forgotten_in(path: Path, lineage: str) -> int:
+    """The deletes the saved note counts, when it is a note of the same index (0 otherwise)."""
+    try:
+        note = json.loads((path / NOTE).read_text())
+    except (OSError, ValueError):
+        return 0
+    return int(note.get("forgotten", 0)) if isinstance(note, dict) and note.get("lineage") == lineage else 0
+
+
 def _write_note(path: Path, note: dict) -> None:
     """Write the note whole, by rename, through a temporary file of this write's own."""
     temporary = path / f"{NOTE}.{uuid.uuid4().hex}.tmp"
@@ -108,6 +117,11 @@ class BandIndex:
         self.version = version  # the store's count of band rewrites (a recluster with other copy settings) it reflects
         self.watermark = 0  # the index holds every article_fingerprints row up to this rowid
         self.articles = 0  # articles added
+        # Articles up to the watermark deleted since (their keys stay; a look-up no longer finds them):
+        # counted apart, in the note, by whichever process deleted them, and carried by every save of
+        # the same index (its lineage), so a writer that did not see a delete cannot undo its count.
+        self.forgotten = 0
+        self.lineage = uuid.uuid4().hex
         self._saved: set[str] = set()  # runs this index wrote or loaded, so may delete once merged away
         self._runs: list[_Run] = []
         self._recent: dict[int, list[int]] = {}  # band key → article keys, the additions not yet in a run
@@ -201,6 +215,7 @@ class BandIndex:
             return False
         self._runs, self._recent, self._recent_count = runs, {}, 0
         self.watermark, self.articles = int(note["watermark"]), int(note["articles"])
+        self.forgotten, self.lineage = int(note.get("forgotten", 0)), str(note.get("lineage") or self.lineage)
         self._saved = {run.name for run in runs}
         self._sweep(note_time=(self.path / NOTE).stat().st_mtime)
         return True
@@ -236,9 +251,10 @@ class BandIndex:
                     np.save(temporary, values)
                     os.replace(temporary, self.path / f"{name}.{part}.npy")
                 run.name = name
-        note = {"runs": [run.name for run in self._runs], "keys": len(self), "articles": self.articles,
-                "watermark": self.watermark, "version": self.version}
         with _note_lock(self.path):
+            self.forgotten = max(self.forgotten, _forgotten_in(self.path, self.lineage))  # deletes another process noted
+            note = {"runs": [run.name for run in self._runs], "keys": len(self), "articles": self.articles,
+                    "watermark": self.watermark, "version": self.version, "forgotten": self.forgotten, "lineage": self.lineage}
             _write_note(self.path, note)
         named = {run.name for run in self._runs}
         for name in self._saved - named:
@@ -246,21 +262,28 @@ class BandIndex:
                 (self.path / f"{name}.{part}.npy").unlink(missing_ok=True)
         self._saved = named
 
+    @property
+    def covered(self) -> int:
+        """Fingerprint rows up to the watermark the table should hold: loading checks this against it."""
+        return self.articles - self.forgotten
+
     @staticmethod
     def forget(loaded: "BandIndex | None", path: Path | None, rowid: int) -> None:
         """An article at ``rowid`` left the fingerprint table: its keys stay (a look-up of them no
-        longer finds it), but the count of articles the index covers, which loading checks against
-        the table, goes down by one, in ``loaded`` and in the saved note, so neither looks stale."""
+        longer finds it), and the index counts it forgotten, in ``loaded`` and in the saved note
+        (under the folder's lock: two deletes at once each count), so neither looks stale."""
         if loaded is not None and rowid <= loaded.watermark:
-            loaded.articles = max(loaded.articles - 1, 0)
+            loaded.forgotten += 1
         if path is None or not (path / NOTE).exists():
             return
         try:
-            with _note_lock(path):  # two deletes at once each take one off; neither writes over a newer note
+            with _note_lock(path):
                 note = json.loads((path / NOTE).read_text())
                 if rowid > int(note["watermark"]):
                     return
-                note["articles"] = max(int(note["articles"]) - 1, 0)
+                note["forgotten"] = int(note.get("forgotten", 0)) + 1
+                if loaded is not None and note.get("lineage") == loaded.lineage:
+                    loaded.forgotten = max(loaded.forgotten, note["forgotten"])
                 _write_note(path, note)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # an unreadable note is rebuilt from the table when next loaded, as before

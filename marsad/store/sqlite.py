@@ -363,8 +363,8 @@ class SQLiteStore:
         index = BandIndex(self._bands_path(), version=self._counter("bands"))
         if index.load():
             count = self.db.execute("SELECT count(*) FROM article_fingerprints WHERE rowid <= ?", (index.watermark,)).fetchone()[0]
-            if count != index.articles:
-                logger.warning("%s: band index is stale (%d articles, %d in the store); rebuilding it", self.location, index.articles, count)
+            if count != index.covered:
+                logger.warning("%s: band index is stale (%d articles, %d in the store); rebuilding it", self.location, index.covered, count)
                 index = BandIndex(self._bands_path(), version=index.version)
         added = self._catch_up_bands(index, self._last_rowid())
         self._bands = index

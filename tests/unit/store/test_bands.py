@@ -146,5 +146,23 @@ def test_deletes_in_parallel_processes_each_take_one_off_the_note(tmp_path):
         worker.start()
     for worker in workers:
         worker.join()
-    assert json.loads((tmp_path / "bands" / "index.json").read_text())["articles"] == 20
+    note = json.loads((tmp_path / "bands" / "index.json").read_text())
+    assert (note["articles"], note["forgotten"]) == (40, 20)
     assert not list((tmp_path / "bands").glob("*.tmp"))
+
+
+def test_a_save_by_a_writer_that_did_not_see_a_delete_keeps_the_delete_counted(tmp_path):
+    first = BandIndex(tmp_path / "bands")
+    for number in range(4):
+        first.add(_id(number), [number, number + 1000], rowid=number + 1)
+    first.save()
+    BandIndex.forget(None, tmp_path / "bands", 2)  # another process deletes the article at rowid 2
+    first.add(_id(9), [9, 1009], rowid=5)
+    first.save()  # its own count of additions, and the delete it never saw
+    loaded = BandIndex(tmp_path / "bands")
+    assert loaded.load() and (loaded.articles, loaded.forgotten, loaded.covered) == (5, 1, 4)
+    rebuilt = BandIndex(tmp_path / "bands")  # a rebuild starts a lineage of its own: no old deletes carried
+    rebuilt.add(_id(1), [1, 1001], rowid=1)
+    rebuilt.save()
+    again = BandIndex(tmp_path / "bands")
+    assert again.load() and (again.articles, again.forgotten) == (1, 0)

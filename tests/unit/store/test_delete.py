@@ -95,7 +95,7 @@ def test_a_delete_leaves_neither_saved_index_stale(tmp_path, caplog):
             assert store.delete_article(article_id) is not None
     with SQLiteStore(tmp_path / "d.db") as store:
         store._vector_index(), store._band_index()
-        assert store._band_index().articles == store.db.execute("SELECT count(*) FROM article_fingerprints").fetchone()[0]
+        assert store._band_index().covered == store.db.execute("SELECT count(*) FROM article_fingerprints").fetchone()[0]
         assert len(store._vector_index()) == 10
     assert not [record for record in caplog.records if "stale" in record.getMessage() or "rebuilding" in record.getMessage()]
 
@@ -118,3 +118,28 @@ def test_an_article_added_after_the_newest_was_deleted_reaches_a_running_reader(
         assert writer.db.execute("SELECT rowid FROM articles WHERE id = ?", (late.article.id,)).fetchone()[0] == 3
     assert late.article.id in {aid for aid, _ in reader.nearest(late.analysis.document_vector, 5)}
     reader.close()
+
+
+def test_a_delete_beside_a_running_writer_leaves_the_band_index_whole(tmp_path, caplog):
+    """A server or an ingest holds the band index while `marsad delete` runs in another process."""
+    import logging
+
+    from marsad.engine import Engine
+    from marsad.settings import Settings
+    from tests.integration.test_ingest_kill import _pages
+
+    pages = tmp_path / "pages"
+    _pages(pages, 8)
+    engine = Engine(Settings(encoder="hashing"))
+    running = SQLiteStore(tmp_path / "d.db")
+    assert engine.ingest([pages], running, batch_size=4).stored == 8
+    running.save_index()
+    gone = running.db.execute("SELECT a.id FROM articles a JOIN article_fingerprints f ON f.rowid = a.rowid LIMIT 1").fetchone()[0]
+    with SQLiteStore(tmp_path / "d.db") as other:
+        assert other.delete_article(gone) is not None
+    running.save_index()  # it never saw the delete
+    running.close()
+    caplog.set_level(logging.INFO, logger="marsad")
+    with SQLiteStore(tmp_path / "d.db") as store:
+        assert store._band_index().covered == store.db.execute("SELECT count(*) FROM article_fingerprints").fetchone()[0] == 7
+    assert not [record for record in caplog.records if "stale" in record.getMessage()]
