@@ -46,6 +46,16 @@ def head_bytes(path: Path, size: int = 4096) -> bytes:
         return handle.read(size)
 
 
+def count_records(path: Path) -> int | None:
+    """The non-blank lines of a file (gzip's content for ``.gz``), or None when it cannot be read
+    (its reader then names the problem)."""
+    try:
+        with (gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")) as handle:
+            return sum(1 for line in handle if line.strip())
+    except (OSError, EOFError, zlib.error):
+        return None
+
+
 @contextlib.contextmanager
 def open_text(path: Path, newline: str | None = None) -> Iterator[TextIO]:
     """The file (or standard input, for ``-``; gzip's content, for ``.gz``) as UTF-8 text."""

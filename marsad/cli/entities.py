@@ -26,6 +26,8 @@ from marsad.cli._options import entity_pieces_option
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.errors import InputError, MalformedInput
 from marsad.ingest.decode import check_text
+from marsad.ingest.readers import page_suffix
+from marsad.ingest.sniff import JSONL_SUFFIXES
 
 
 def _records(path: Path) -> Iterator[tuple[object, str, str | None] | InputError]:
@@ -47,9 +49,8 @@ def _records(path: Path) -> Iterator[tuple[object, str, str | None] | InputError
 
 
 def _is_jsonl(path: Path) -> bool:
-    """JSON Lines by name (``.jsonl``, ``.ndjson``, either ``.gz``) or by a first character ``{``."""
-    suffixes = [suffix.lower() for suffix in path.suffixes[-2:]]
-    if suffixes[-1:] in ([".jsonl"], [".ndjson"]) or suffixes in ([".jsonl", ".gz"], [".ndjson", ".gz"]):
+    """JSON Lines by name (``.jsonl``, ``.ndjson``, ``.jl``, gzipped or not, as ingest reads them) or by a first character ``{``."""
+    if page_suffix(path) in JSONL_SUFFIXES:
         return True
     try:
         head = head_bytes(path)

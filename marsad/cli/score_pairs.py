@@ -30,7 +30,7 @@ from pathlib import Path
 
 import click
 
-from marsad.cli._jsonl import STDIN, head_bytes, json_records, open_text
+from marsad.cli._jsonl import STDIN, count_records, head_bytes, json_records, open_text
 from marsad.cli._options import pair_encoder_option
 from marsad.cli._output import print_json_line, stderr_console
 from marsad.clean.plain import iso_date
@@ -157,11 +157,7 @@ def read_pairs(path: Path) -> Iterator[PairInput | InputError]:
 def _count_lines(path: Path) -> int | None:
     if path == STDIN or path.suffix.lower() == ".gz":
         return None  # not read twice
-    try:
-        with open(path, "rb") as handle:
-            return sum(1 for line in handle if line.strip())
-    except OSError:
-        return None
+    return count_records(path)
 
 
 def _key(article: Article) -> str:

@@ -91,35 +91,27 @@ def _page_count(paths: tuple[Path, ...]) -> int | None:
     """How many pages ``paths`` hold, when that is cheap to know: page files (also gzipped), and
     JSON Lines by their lines (a gzipped one read through once); None for stdin, globs and WARC
     archives, whose pages are counted as they come."""
+    from marsad.cli._jsonl import count_records
+    from marsad.ingest.readers import page_suffix
+    from marsad.ingest.sniff import JSONL_SUFFIXES
+
     count = 0
     for path in paths:
         if str(path) == "-" or not path.exists():
             return None
         files = [path] if path.is_file() else [item for item in path.rglob("*") if item.is_file() and not item.name.startswith(".")]
         for item in files:
-            suffixes = [suffix.lower() for suffix in item.suffixes[-2:]]
-            inner = suffixes[0] if suffixes[-1:] == [".gz"] and len(suffixes) == 2 else suffixes[-1] if suffixes else ""
-            if inner in (".warc", ".json") or suffixes == [".gz"]:
+            inner = page_suffix(item)  # through .gz
+            if inner in (".warc", ".json") or (not inner and item.suffix.lower() == ".gz"):
                 return None  # records or a format only reading tells
-            if inner in (".jsonl", ".ndjson"):
-                lines = _record_lines(item)
+            if inner in JSONL_SUFFIXES:
+                lines = count_records(item)
                 if lines is None:
                     return None
                 count += lines
             else:
                 count += 1
     return count
-
-
-def _record_lines(path: Path) -> int | None:
-    import gzip
-    import zlib
-
-    try:
-        with (gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")) as handle:
-            return sum(1 for line in handle if line.strip())
-    except (OSError, EOFError, zlib.error):
-        return None  # the reader names the problem
 
 
 def ingest(paths: tuple[Path, ...], db: Path, encoder: str, pair_encoder: str, batch_size: int, workers: int, report: Path | None,

@@ -72,10 +72,10 @@ def iter_files(path: str | os.PathLike) -> Iterator[Path | InputError]:
 
 def is_page_name(path: PurePath) -> bool:
     """Whether a file found in a folder is read as pages: not hidden, and not a kind of file that is never a page."""
-    return not path.name.startswith(".") and _page_suffix(path) not in _SKIPPED_SUFFIXES
+    return not path.name.startswith(".") and page_suffix(path) not in _SKIPPED_SUFFIXES
 
 
-def _page_suffix(path: PurePath) -> str:
+def page_suffix(path: PurePath) -> str:
     """The suffix that tells what a file is, looking through ``.gz`` (``a.json.gz`` → ``.json``)."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":

@@ -30,7 +30,7 @@ class Format(str, enum.Enum):
     TEXT = "text"
 
 
-_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jl")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jl")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # An HTML page opens with a doctype or a structural tag, after white space and comments.
 _HTML_START = regex.compile(
@@ -67,9 +67,9 @@ def detect_format(head: bytes, name: str = "") -> Format:
     lower = name.lower()
     if stripped.startswith(b"{"):
         first_line = stripped.split(b"\n", 1)[0]
-        if lower.endswith(_JSONL_SUFFIXES) or _is_json_object(first_line):
+        if lower.endswith(JSONL_SUFFIXES) or _is_json_object(first_line):
             return Format.JSONL
-    if lower.endswith(_JSONL_SUFFIXES) and b"\x00" not in head:
+    if lower.endswith(JSONL_SUFFIXES) and b"\x00" not in head:
         return Format.JSONL
     if _HTML_START.match(stripped):
         return Format.HTML

@@ -219,14 +219,14 @@ def _span(since: date | None, until: date | None) -> None:
 def search_filters(q: Text = None, text: TextAsInCli = None, entity: Entity = None, language: Language = None, outlet: Outlet = None,
                    since: Since = None, until: Until = None) -> SearchFilters:
     _span(since, until)
-    return SearchFilters(_words(q, text), entity, language.lower() if language else None, outlet, since, until)  # "AR" is ar
+    return SearchFilters(_words(q, text), entity, language, outlet, since, until)
 
 
 def story_filters(q: Text = None, text: TextAsInCli = None, entity: Entity = None, language: Language = None, outlet: Outlet = None,
                   since: Since = None, until: Until = None, undated: Undated = None, sort: Sort = None, min_outlets: MinOutlets = None,
                   min_size: MinSize = None) -> SearchFilters:
     _span(since, until)
-    return SearchFilters(_words(q, text), entity, language.lower() if language else None, outlet, since, until, undated, sort, min_outlets, min_size)
+    return SearchFilters(_words(q, text), entity, language, outlet, since, until, undated, sort, min_outlets, min_size)
 
 
 Filters = Annotated[SearchFilters, Depends(search_filters)]
