@@ -54,7 +54,7 @@ from marsad.store.base import (
 )
 from marsad.store.codec import decode_analysis, decode_vector, encode_analysis, encode_vector
 from marsad.store.schema import MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
-from marsad.store.vectors import VectorIndex
+from marsad.store.vectors import VectorIndex, temporaries
 
 logger = logging.getLogger(__name__)
 
@@ -1317,8 +1317,10 @@ def _remove_killed_rebuild(location: str) -> None:
 
 def _remove_store_files(location: str) -> None:
     """Delete a store's database and the files SQLite and the ANN index keep beside it."""
-    for suffix in ("", "-wal", "-shm", "-journal", ".usearch", ".usearch.json", ".usearch.tmp", ".usearch.json.tmp"):
+    for suffix in ("", "-wal", "-shm", "-journal", ".usearch", ".usearch.json"):
         Path(location + suffix).unlink(missing_ok=True)
+    for temporary in temporaries(Path(location + ".usearch")):
+        temporary.unlink(missing_ok=True)
     BandIndex.remove(Path(location + ".bands"))
 
 

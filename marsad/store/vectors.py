@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -136,14 +137,40 @@ class VectorIndex:
             return
         if self.path.exists() and not self.path.is_file():
             raise StoreError(f"{self.path}: not a file, where this store keeps its vector index (move it away)")
-        temporary = self.path.with_name(self.path.name + ".tmp")
+        # Temporary names of this save's own: two processes writing one store (two ingests) each
+        # rename their own file, where a shared name let one rename the other's away.
+        own = uuid.uuid4().hex
+        _sweep_temporaries(self.path)
+        temporary = self.path.with_name(f"{self.path.name}.{own}.tmp")
         self._index.save(str(temporary))
         size, checksum = temporary.stat().st_size, _crc32(temporary)
         os.replace(temporary, self.path)
         sidecar = self.path.with_name(self.path.name + ".json")
-        temporary = sidecar.with_name(sidecar.name + ".tmp")
+        temporary = sidecar.with_name(f"{sidecar.name}.{own}.tmp")
         temporary.write_text(json.dumps({"count": len(self._index), "watermark": self.watermark, "dim": self.dim, "bytes": size, "crc32": checksum}))
         os.replace(temporary, sidecar)
+
+
+# A save's temporary files older than this were left by a process killed while saving.
+STALE_TEMPORARY_SECONDS = 3600
+
+
+def temporaries(path: Path) -> list[Path]:
+    """The temporary files saves of the index at ``path`` write: ``m.db.usearch.<id>.tmp`` and its note's ``m.db.usearch.json.<id>.tmp``."""
+    import glob
+
+    return list(path.parent.glob(f"{glob.escape(path.name)}.*.tmp"))
+
+
+def _sweep_temporaries(path: Path) -> None:
+    import time
+
+    for file in temporaries(path):
+        try:
+            if time.time() - file.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                file.unlink()
+        except OSError:
+            pass  # gone already, or another process's
 
 
 def _crc32(path: Path) -> int:

@@ -40,3 +40,22 @@ def test_a_reloaded_index_adds_and_searches_as_it_was_built_to(tmp_path):
     assert reloaded.load() and reloaded.watermark == 200 and len(reloaded) == 200
     assert (reloaded._index.expansion_add, reloaded._index.expansion_search) == (EXPANSION_ADD, EXPANSION_SEARCH)
     assert reloaded.nearest(vectors[5], 1)[0][0] == f"{5:016x}"
+
+
+def test_a_save_writes_through_a_temporary_of_its_own_and_sweeps_only_stale_ones(tmp_path):
+    import os
+    import time
+
+    path = tmp_path / "m.db.usearch"
+    stale, fresh = tmp_path / "m.db.usearch.0ld.tmp", tmp_path / "m.db.usearch.json.n3w.tmp"  # a killed save's, another writer's
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    index = VectorIndex(4, path)
+    index.add(["a" * 16], np.eye(1, 4, dtype=np.float32), watermark=1)
+    index.save()
+    assert not stale.exists() and fresh.exists()
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["m.db.usearch", "m.db.usearch.json", fresh.name]
+    reloaded = VectorIndex(4, path)
+    assert reloaded.load() and reloaded.watermark == 1
